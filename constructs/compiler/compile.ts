@@ -131,7 +131,7 @@ export function compilePackage(pkg: PackageDefinition): CompiledPackage {
   const resources: CompiledResource[] = [];
   for (const obj of chart.node.findAll()) {
     if (!ApiObject.isApiObject(obj)) continue;
-    const segments = obj.node.scopes.slice(1).map((s) => s.node.id).filter((id) => id !== 'Resource' && id !== 'Default');
+    const segments = obj.node.scopes.slice(2).map((s) => s.node.id).filter((id) => id !== 'Resource' && id !== 'Default');
     const path = segments.join('/') || obj.kind;
     const where = `${pkg.name}: ${obj.kind} '${path}'`;
     let json: Record<string, unknown>;

@@ -224,6 +224,11 @@ export const ex = {
   /** `a` when `cond` is true, else `b` (both are evaluated: use for scalars). */
   ternary: <T>(cond: Operand<boolean>, a: Operand<T>, b: Operand<T>) => call('ternary', a, b, cond) as Expr<T>,
   hasKey: (map: Expr, key: Operand<string>) => call('hasKey', map, key) as Expr<boolean>,
+  /** `container[key]` for a map or list; `type` says what the entry holds. */
+  index: <T = unknown>(container: unknown, key: unknown, type: ExprType = 'any'): Expr<T> => {
+    const e = call('index', container, key);
+    return new Expr<T>(nodeOf(e), type);
+  },
   len: (a: Expr) => call('len', a) as Expr<number>,
   toString: (a: unknown) => asStringExpr(toExpr(a)) as Expr<string>,
   lower: (a: Operand<string>) => call('lower', a) as Expr<string>,

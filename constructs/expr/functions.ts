@@ -150,6 +150,15 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
     go: ([map, key]) => `(hasKey ${map} ${key})`,
     eval: ([map, key]) => typeof map === 'object' && map !== null && Object.prototype.hasOwnProperty.call(map, String(key)),
   },
+  index: {
+    args: ['any', 'any'],
+    type: 'any',
+    go: ([container, key]) => `(index ${container} ${key})`,
+    eval: ([container, key]) =>
+      container !== null && typeof container === 'object' && Object.prototype.hasOwnProperty.call(container, String(key))
+        ? (container as Record<string, unknown>)[String(key)]
+        : null,
+  },
   len: { args: ['any'], type: 'int', go: ([a]) => `(len ${a})`, eval: ([a]) => goLen(a) },
   str: { args: ['any'], type: 'string', go: ([a]) => `(toString ${a})`, eval: ([a]) => goString(a) },
   float64: { args: ['any'], type: 'number', go: ([a]) => `(float64 ${a})`, eval: ([a]) => Number(a) },

@@ -1,0 +1,125 @@
+/**
+ * Managed Redis: a RedisFailover (redis + sentinel) run by the spotahome redis-operator, with a
+ * generated password kept across upgrades, optional external access and network isolation.
+ * Value names follow the platform our users come from, so their specs install unchanged.
+ */
+import { definePackage, ex, v } from '../../constructs';
+import { RedisFailover } from '../../constructs/crds/redis-failover';
+import { ExternalService } from '../../constructs/k8s/external-service';
+import { ServiceNetworkPolicy } from '../../constructs/k8s/network-policy';
+import { PasswordSecret } from '../../constructs/k8s/password-secret';
+import { containerResources, resourcesPresetValue, resourcesValue } from '../../constructs/k8s/resources';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../constructs/k8s/security';
+
+/** Namespace the platform installs the redis-operator into; it must reach the pods. */
+export const OPERATOR_NAMESPACE = 'redis-operator';
+const REDIS_PORT = 6379;
+const SENTINEL_PORT = 26379;
+/** uid/gid of the `redis` user in the official alpine images. */
+const REDIS_UID = 999;
+const REDIS_GID = 1000;
+
+const values = v.object(
+  {
+    replicas: v.integer({ description: 'Number of Redis pods (one primary, the rest replicas).', default: 2, minimum: 1, maximum: 9 }),
+    sentinel: v.object(
+      {
+        replicas: v.integer({ description: 'Number of Sentinel pods watching the primary (odd, at least 3).', default: 3, minimum: 3, maximum: 7, advanced: true }),
+      },
+      { description: 'Sentinel settings.' },
+    ),
+    size: v.quantity({ description: 'Size of each Redis pod\'s persistent volume.', default: '1Gi' }),
+    storageClass: v.string({ description: 'StorageClass of the volumes; empty uses the cluster default.', default: '', maxLength: 253, optionsFrom: 'storageClasses', immutable: true }),
+    authEnabled: v.boolean({ description: 'Require a password; it is generated once and kept across upgrades.', default: true }),
+    version: v.enum(['v8', 'v7'] as const, { description: 'Redis major version.', default: 'v8' }),
+    resources: resourcesValue('each Redis pod'),
+    resourcesPreset: resourcesPresetValue('each Redis pod', 'nano'),
+    external: v.boolean({ description: 'Expose the primary outside the cluster through a LoadBalancer Service.', default: false }),
+  },
+  { description: 'Redis values.' },
+);
+
+export default definePackage({
+  name: 'redis',
+  version: '0.1.0',
+  kind: 'app',
+  category: 'PaaS',
+  description: 'Managed Redis with Sentinel failover, persistent storage and a generated password.',
+  icon: 'icon.svg',
+  keywords: ['redis', 'cache', 'key-value', 'sentinel'],
+  maintainers: [{ name: 'hearth maintainers' }],
+  appVersion: '8.2.2',
+  kubeVersion: '>=1.29.0-0',
+  home: 'https://redis.io',
+  sources: ['https://github.com/spotahome/redis-operator'],
+  images: [
+    { name: 'redis-v8', image: 'docker.io/library/redis:8.2.2-alpine' },
+    { name: 'redis-v7', image: 'docker.io/library/redis:7.4.6-alpine' },
+  ],
+  dependsOn: ['redis-operator'],
+  keysOrder: ['replicas', 'size', 'storageClass', 'authEnabled', 'version', 'resources', 'resourcesPreset', 'external', 'sentinel'],
+  values,
+  build(scope, values, ctx) {
+    const name = ctx.fullname.toString();
+    const image = ex.str(ex.ternary(ex.eq(values.version, 'v7'), ctx.image('redis-v7'), ctx.image('redis-v8')));
+    const resources = containerResources(values.resources, values.resourcesPreset);
+    const pod = {
+      image,
+      resources,
+      securityContext: restrictedPodSecurityContext(REDIS_UID, REDIS_GID),
+      containerSecurityContext: restrictedContainerSecurityContext(),
+    };
+    const authSecret = ctx.name('auth');
+
+    ctx.if(scope, 'auth', values.authEnabled, (s) => {
+      new PasswordSecret(s, 'secret', ctx, { name: authSecret });
+    });
+
+    new RedisFailover(scope, 'failover', {
+      metadata: { name },
+      spec: {
+        // Only the instance label travels to the operator's objects; it owns the rest of its labels.
+        labelWhitelist: ['app.kubernetes.io/instance'],
+        auth: ex.when(values.authEnabled, { secretPath: authSecret }),
+        redis: {
+          ...pod,
+          replicas: ex.num(values.replicas),
+          port: REDIS_PORT,
+          storage: {
+            keepAfterDeletion: true,
+            persistentVolumeClaim: {
+              metadata: { name: 'redis-data' },
+              spec: {
+                accessModes: ['ReadWriteOnce'],
+                resources: { requests: { storage: ex.str(values.size) } },
+                storageClassName: ex.when(ex.ne(values.storageClass, ''), ex.str(values.storageClass)),
+              },
+            },
+          },
+        },
+        sentinel: {
+          ...pod,
+          resources: containerResources({ cpu: ex.lit(''), memory: ex.lit('') }, ex.lit('nano')),
+          replicas: ex.num(values.sentinel.replicas),
+          configCopy: { containerSecurityContext: restrictedContainerSecurityContext() },
+        },
+      },
+    });
+
+    new ServiceNetworkPolicy(scope, 'network-policy', {
+      name: ctx.name('isolation'),
+      podSelector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'redis-failover' },
+      operatorNamespace: OPERATOR_NAMESPACE,
+      ports: [REDIS_PORT, SENTINEL_PORT],
+      external: values.external,
+    });
+
+    ctx.if(scope, 'external', values.external, (s) => {
+      new ExternalService(s, 'service', {
+        name: ctx.name('external'),
+        selector: { ...RedisFailover.podLabels(name, 'redis'), 'redisfailovers-role': 'master' },
+        ports: [{ name: 'redis', port: REDIS_PORT }],
+      });
+    });
+  },
+});

@@ -1,0 +1,99 @@
+/**
+ * Finds and loads catalog packages: one folder per package holding `package.ts` (default export
+ * from `definePackage`), its icon and optional README.md.hbs / NOTES.txt.hbs.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { PackageError, type PackageDefinition } from '../../constructs/package';
+import type { PackageAssets } from '../../constructs/compiler/chart-files';
+
+export interface LoadedPackage {
+  /** Folder of the package sources (relative paths in messages start at the project root). */
+  readonly dir: string;
+  readonly pkg: PackageDefinition;
+  readonly assets: PackageAssets;
+  /** The icon's SVG text. */
+  readonly icon: string;
+}
+
+/** Project root: the folder holding package.json (this file lives in scripts/lib or dist/scripts/lib). */
+export const PROJECT_ROOT = (() => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = join(dir, '..');
+    if (parent === dir) throw new Error('hearth: cannot find the project root (no package.json above the CLI)');
+    dir = parent;
+  }
+  return dir;
+})();
+
+/** Running from TypeScript sources (vitest) or from the compiled dist/ tree. */
+const FROM_SOURCE = __filename.endsWith('.ts');
+
+function moduleFor(file: string): string {
+  if (FROM_SOURCE) return file;
+  return join(PROJECT_ROOT, 'dist', relative(PROJECT_ROOT, file)).replace(/\.ts$/, '.js');
+}
+
+/** Thrown for a package folder that cannot be loaded; names the file and what to do. */
+export class CatalogError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CatalogError';
+  }
+}
+
+function readOptional(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+export async function loadPackage(dir: string): Promise<LoadedPackage> {
+  const where = relative(PROJECT_ROOT, dir) || dir;
+  const source = join(dir, 'package.ts');
+  if (!existsSync(source)) throw new CatalogError(`${where}: no package.ts (a package folder needs one, exporting definePackage({...}) as default)`);
+  let loaded: { default?: unknown };
+  try {
+    loaded = (await import(moduleFor(source))) as { default?: unknown };
+  } catch (e) {
+    if (e instanceof PackageError) throw new CatalogError(`${where}/package.ts: ${e.message}`);
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && !FROM_SOURCE) {
+      throw new CatalogError(`${where}/package.ts is not compiled: run npm run compile (or npm run build)`);
+    }
+    throw new CatalogError(`${where}/package.ts failed to load: ${(e as Error).message}`);
+  }
+  const pkg = loaded.default as PackageDefinition | undefined;
+  if (!pkg || typeof pkg !== 'object' || typeof pkg.build !== 'function') {
+    throw new CatalogError(`${where}/package.ts: must export default definePackage({...})`);
+  }
+  const folder = dir.split(/[\\/]/).pop();
+  if (pkg.name !== folder) throw new CatalogError(`${where}/package.ts: package name '${pkg.name}' must equal its folder name '${folder}'`);
+  const iconFile = join(dir, pkg.icon);
+  if (!existsSync(iconFile)) throw new CatalogError(`${where}: icon '${pkg.icon}' not found in the package folder`);
+  const icon = readFileSync(iconFile, 'utf8');
+  if (!/^\s*<svg[\s>]/.test(icon.replace(/<\?xml[^>]*>/, ''))) throw new CatalogError(`${where}/${pkg.icon}: is not an SVG document`);
+  return {
+    dir,
+    pkg,
+    icon,
+    assets: { readmeTemplate: readOptional(join(dir, 'README.md.hbs')), notesTemplate: readOptional(join(dir, 'NOTES.txt.hbs')) },
+  };
+}
+
+/** Every package folder of the catalog, sorted by name. */
+export function packageDirs(catalogDir: string): string[] {
+  if (!existsSync(catalogDir)) throw new CatalogError(`catalog folder ${catalogDir} does not exist`);
+  return readdirSync(catalogDir)
+    .filter((name) => statSync(join(catalogDir, name)).isDirectory())
+    .sort()
+    .map((name) => join(catalogDir, name));
+}
+
+export async function loadCatalog(catalogDir = join(PROJECT_ROOT, 'catalog'), only?: readonly string[]): Promise<LoadedPackage[]> {
+  const dirs = packageDirs(catalogDir);
+  const names = dirs.map((d) => d.split(/[\\/]/).pop()!);
+  for (const wanted of only ?? []) {
+    if (!names.includes(wanted)) throw new CatalogError(`no package '${wanted}' in the catalog; available: ${names.join(', ')}`);
+  }
+  const selected = only?.length ? dirs.filter((d, i) => only.includes(names[i])) : dirs;
+  return Promise.all(selected.map(loadPackage));
+}
