@@ -120,7 +120,9 @@ function decorate(json: Record<string, unknown>, ctx: BuildContext, where: strin
 }
 
 /** Compiles a package definition. Throws CompileError with the package and object named. */
-export function compilePackage(pkg: PackageDefinition): CompiledPackage {
+export function compilePackage<S extends TObject>(definition: PackageDefinition<S>): CompiledPackage {
+  // The compiled form is schema-agnostic; only `build` sees the typed values.
+  const pkg = definition as unknown as PackageDefinition;
   const schema = toPlainSchema(pkg.values as TObject);
   const ctx = new BuildContext(pkg.name, pkg.version, pkg.appVersion, pkg.images);
   const app = new App();

@@ -1,7 +1,7 @@
 /**
  * Template tree → Go-template YAML.
  *
- * Scalars are typed: strings `quote`d, integers through `int64` (Helm reads numbers from values
+ * Scalars are typed: strings through `toJson`, integers through `int64` (Helm reads numbers from values
  * files as float64, which would print as 1e+06), booleans and floats through `toJson`, objects and
  * lists through `toYaml | nindent` at the right column. Conditional keys and items become
  * `{{- if }}` blocks, loops `{{- range }}` blocks. Literal `{{` in data is escaped.
@@ -29,8 +29,13 @@ function keyText(key: string): string {
   return scalarText(key, 0);
 }
 
+/** Closes a document whose last value is a block: Helm trims trailing whitespace of manifests. */
+export const BLOCK_GUARD = '# end of document (keeps the trailing newlines of the block above)';
+
 export class TemplateWriter {
   private readonly lines: string[] = [];
+  /** True while the last written value may end in blank lines that belong to it. */
+  private openBlock = false;
 
   constructor(private readonly naming: GoNaming) {}
 
@@ -49,7 +54,14 @@ export class TemplateWriter {
   /** Writes the top-level object of a resource. */
   document(node: TNode): void {
     if (node.t !== 'map') throw new Error('a resource must be an object');
+    this.openBlock = false;
     this.entries(node.entries, 0);
+    if (this.openBlock) this.raw(BLOCK_GUARD);
+  }
+
+  private value_(line: string, block: boolean): void {
+    this.raw(line);
+    this.openBlock = block;
   }
 
   private entries(entries: readonly MapEntry[], indent: number): void {
@@ -107,9 +119,11 @@ export class TemplateWriter {
 
   private value(prefix: string, node: TNode, indent: number): void {
     switch (node.t) {
-      case 'scalar':
-        this.raw(`${prefix} ${scalarText(node.value, indent + 2)}`);
+      case 'scalar': {
+        const text = scalarText(node.value, indent + 2);
+        this.value_(`${prefix} ${text}`, text.includes('\n'));
         return;
+      }
       case 'expr':
         this.expr(prefix, node.expr, indent);
         return;
@@ -125,7 +139,7 @@ export class TemplateWriter {
         const members = node.t === 'map' ? node.entries.length : node.items.length;
         const empty = node.t === 'map' ? '{}' : '[]';
         if (members === 0) {
-          this.raw(`${prefix} ${empty}`);
+          this.value_(`${prefix} ${empty}`, false);
           return;
         }
         const guarded = this.mayBeEmpty(node);
@@ -137,6 +151,7 @@ export class TemplateWriter {
           this.raw(`${pad(indent)}{{- else }}`);
           this.raw(`${prefix} ${empty}`);
           this.raw(`${pad(indent)}{{- end }}`);
+          this.openBlock ||= false;
         }
         return;
       }
@@ -147,18 +162,20 @@ export class TemplateWriter {
     const go = this.go(e);
     switch (typeOf(e)) {
       case 'string':
-        this.raw(`${prefix} {{ ${go} | quote }}`);
+        // toJson, not quote: Helm deletes the text "<no value>" from rendered templates, and
+        // JSON's \u003c escaping is the one spelling of a user's string that survives it.
+        this.value_(`${prefix} {{ ${go} | toJson }}`, false);
         return;
       case 'int':
-        this.raw(`${prefix} {{ ${go} | int64 }}`);
+        this.value_(`${prefix} {{ ${go} | int64 }}`, false);
         return;
       case 'boolean':
       case 'number':
-        this.raw(`${prefix} {{ ${go} | toJson }}`);
+        this.value_(`${prefix} {{ ${go} | toJson }}`, false);
         return;
       default:
         this.raw(prefix);
-        this.raw(`${pad(indent + 2)}{{- toYaml ${go} | nindent ${indent + 2} }}`);
+        this.value_(`${pad(indent + 2)}{{- toYaml ${go} | nindent ${indent + 2} }}`, true);
     }
   }
 }

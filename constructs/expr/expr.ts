@@ -233,7 +233,8 @@ export const ex = {
   toString: (a: unknown) => asStringExpr(toExpr(a)) as Expr<string>,
   lower: (a: Operand<string>) => call('lower', a) as Expr<string>,
   upper: (a: Operand<string>) => call('upper', a) as Expr<string>,
-  trunc: (a: Operand<string>, n: number) => call('trunc', n, a) as Expr<string>,
+  /** The first `n` characters of a string. */
+  trunc: (a: Operand<string>, n: number) => call('truncRunes', n, a) as Expr<string>,
   trimSuffix: (a: Operand<string>, suffix: string) => call('trimSuffix', suffix, a) as Expr<string>,
   b64enc: (a: Operand<string>) => call('b64enc', a) as Expr<string>,
   sha256: (a: Operand<string>) => call('sha256sum', a) as Expr<string>,

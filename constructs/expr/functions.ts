@@ -61,6 +61,21 @@ function toInt64(value: unknown): number {
   return 0;
 }
 
+/** Go's simple (per-rune) case mapping, which never changes the number of characters. */
+const SIMPLE_CASE_EXCEPTIONS: Record<string, string> = { '\u0130': 'i' };
+function mapRunes(s: string, to: 'upper' | 'lower'): string {
+  let out = '';
+  for (const ch of s) {
+    if (to === 'lower' && SIMPLE_CASE_EXCEPTIONS[ch]) {
+      out += SIMPLE_CASE_EXCEPTIONS[ch];
+      continue;
+    }
+    const mapped = to === 'upper' ? ch.toUpperCase() : ch.toLowerCase();
+    out += Array.from(mapped).length === 1 ? mapped : ch;
+  }
+  return out;
+}
+
 function truncBytes(s: string, n: number): string {
   const bytes = Buffer.from(s, 'utf8');
   return bytes.length > n ? bytes.subarray(0, n).toString('utf8') : s;
@@ -164,13 +179,17 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
   float64: { args: ['any'], type: 'number', go: ([a]) => `(float64 ${a})`, eval: ([a]) => Number(a) },
   int64: { args: ['any'], type: 'int', go: ([a]) => `(int64 ${a})`, eval: ([a]) => toInt64(a) },
   intToString: { args: ['int'], type: 'string', go: ([a]) => `(toString ${a})`, eval: ([a]) => String(toInt64(a)) },
-  lower: { args: ['any'], type: 'string', go: ([a]) => `(lower ${a})`, eval: ([a]) => goString(a).toLowerCase() },
-  upper: { args: ['any'], type: 'string', go: ([a]) => `(upper ${a})`, eval: ([a]) => goString(a).toUpperCase() },
-  trunc: {
+  lower: { args: ['any'], type: 'string', go: ([a]) => `(lower ${a})`, eval: ([a]) => mapRunes(goString(a), 'lower') },
+  upper: { args: ['any'], type: 'string', go: ([a]) => `(upper ${a})`, eval: ([a]) => mapRunes(goString(a), 'upper') },
+  /**
+   * The first n characters (code points). sprig's `trunc` counts bytes and can split a UTF-8
+   * sequence; a regular expression in Go matches whole runes.
+   */
+  truncRunes: {
     args: ['int', 'any'],
     type: 'string',
-    go: ([n, s]) => `(trunc ${n} ${s})`,
-    eval: ([n, s]) => truncBytes(goString(s), toInt64(n)),
+    go: ([n, s]) => `(regexFind ${JSON.stringify(`(?s)^.{0,${n}}`)} ${s})`,
+    eval: ([n, s]) => Array.from(goString(s)).slice(0, toInt64(n)).join(''),
   },
   trimSuffix: {
     args: ['any', 'any'],

@@ -33,11 +33,15 @@ export const YAML_11_TRAPS: readonly string[] = [
   '-', '', '=', '<<', '?', '*alias', '&anchor', '!tag', '!!str', '%YAML', '@at', '`tick', '|', '>', '[]', '{}', ',',
 ];
 
-/** Strings that go wrong in Go templates, YAML quoting or text handling; all legal values. */
+/**
+ * Strings that go wrong in Go templates, YAML quoting or text handling; all legal values.
+ * Not here: the text `<no value>`, which Helm deletes from every rendered template. Charts keep it
+ * in scalar strings (written with toJson); maps and lists written with toYaml cannot, in any chart.
+ */
 const NASTY_STRINGS: readonly string[] = [
   // Go template syntax that must reach the cluster as written.
   '{{ .Values.x }}', '{{ lookup "v1" "Secret" "" "" }}', '}}', '{{', '{{-', '-}}', '{{/* comment */}}', '{{ "{{" }}',
-  'a {{ .Release.Name }} b', '{{ include "x" . | nindent 4 }}', '$', '$x', '%d', '%s %v', '%!s(MISSING)', '<no value>',
+  'a {{ .Release.Name }} b', '{{ include "x" . | nindent 4 }}', '$', '$x', '%d', '%s %v', '%!s(MISSING)',
   // Quotes, escapes and YAML indicators.
   '"', "'", '"quoted"', "'single'", `it's "both"`, '\\', 'C:\\path\\to', '\\n', '\\u0041', '#', 'a #comment', '# leading hash',
   ': ', 'key: value', 'a:b', '- item', '[a, b]', '{a: b}', '&', '*', '!', '|-', '>-', '---', '...', '? x',
