@@ -139,9 +139,9 @@ function messageOf(error: ErrorObject, data: unknown): string {
     case 'maxItems':
       return `must have at most ${String(p.limit)} items (got ${Array.isArray(data) ? data.length : got})`;
     case 'minProperties':
-      return `must have at least ${String(p.limit)} entries`;
+      return `must set at least ${String(p.limit)} field${p.limit === 1 ? '' : 's'}`;
     case 'maxProperties':
-      return `must have at most ${String(p.limit)} entries`;
+      return `must set at most ${String(p.limit)} field${p.limit === 1 ? '' : 's'}`;
     case 'uniqueItems':
       return `must not repeat items (items ${String(p.j)} and ${String(p.i)} are equal)`;
     case 'not':
@@ -159,20 +159,18 @@ function problemsFromErrors(
   object: string,
   data: unknown,
   errors: readonly ErrorObject[],
-  allowedFor: (error: ErrorObject) => readonly string[],
+  engine: {
+    /** Whether `error` comes from a branch of the failed `anyOf`/`oneOf` `alt`. */
+    readonly inBranch: (alt: ErrorObject, error: ErrorObject) => boolean;
+    /** Fields the object holding an `additionalProperties` error declares. */
+    readonly allowed: (error: ErrorObject) => readonly string[];
+  },
 ): ObjectProblem[] {
   const problems: ObjectProblem[] = [];
   const alternatives = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   const consumed = new Set<ErrorObject>();
   for (const alt of alternatives) {
-    // Branch errors: same instance path and either under the combinator's schema path (ajv from
-    // a schema) or plain type/format errors (kubernetes-models, whose branches are separate functions).
-    const branch = errors.filter(
-      (e) =>
-        e !== alt &&
-        e.instancePath === alt.instancePath &&
-        (e.schemaPath.startsWith(`${alt.schemaPath}/`) || e.keyword === 'type' || e.keyword === 'format'),
-    );
+    const branch = errors.filter((e) => e !== alt && e.instancePath === alt.instancePath && engine.inBranch(alt, e));
     for (const e of branch) consumed.add(e);
     const segments = pointerSegments(alt.instancePath);
     const value = dataAt(data, segments);
@@ -202,7 +200,7 @@ function problemsFromErrors(
     const value = dataAt(data, segments);
     if (error.keyword === 'additionalProperties') {
       const key = String(error.params.additionalProperty);
-      problems.push({ object, path: renderPath([...segments, key]), message: unknownField(key, allowedFor(error)) });
+      problems.push({ object, path: renderPath([...segments, key]), message: unknownField(key, engine.allowed(error)) });
     } else if (error.keyword === 'required') {
       problems.push({ object, path: renderPath([...segments, String(error.params.missingProperty)]), message: 'is required' });
     } else if (error.keyword === LIST_MAP_KEYS) {
@@ -316,11 +314,11 @@ function findBuiltinModel(group: string, version: string, kind: string): Builtin
   const known = readdirSync(groupDir)
     .filter((v) => /^v\d/.test(v) && existsSync(join(groupDir, v, `${kind}.js`)))
     .map((v) => (group === '' ? v : `${group}/${v}`));
-  const version_ = requireHere('kubernetes-models/package.json') as { version: string };
+  const models = `kubernetes-models ${(requireHere('kubernetes-models/package.json') as { version: string }).version}`;
   return {
     reason: known.length
-      ? `${apiVersion} has no kind ${kind} in kubernetes-models ${version_.version}; ${kind} exists in ${known.join(', ')}`
-      : `kubernetes-models ${version_.version} has no kind ${kind} in the built-in API group ${group || 'core'}`,
+      ? `${apiVersion} has no kind ${kind} in ${models}; ${kind} exists in ${known.join(', ')}`
+      : `${models} has no kind ${kind} in the built-in API group ${group || 'core'}`,
   };
 }
 
@@ -334,7 +332,12 @@ function validateBuiltin(object: string, data: Json, model: ModelClass): ObjectP
     if (!Array.isArray(list)) throw error;
     errors = list as ErrorObject[];
   }
-  const problems = problemsFromErrors(object, data, errors, () => []);
+  const problems = problemsFromErrors(object, data, errors, {
+    // Each branch is a separate precompiled function with its own schema paths; the only
+    // combinators in the Kubernetes schema are int-or-string and quantity (type/format branches).
+    inBranch: (_alt, e) => e.keyword === 'type' || e.keyword === 'format',
+    allowed: () => [],
+  });
   for (const record of records.values()) {
     if (Array.isArray(record.target) || record.enumerated || record.read.size === 0) continue;
     const allowed = [...record.read];
@@ -654,10 +657,11 @@ const re2Engine = Object.assign(
   (pattern: string, flags: string): { test(s: string): boolean } => {
     let source = pattern;
     let extra = '';
-    const inline = /^\(\?([ims]+)\)/.exec(source);
+    // Go flag groups at the start (`(?i)abc`, `^(?i)abc`); JavaScript has no inline flags.
+    const inline = /^(\^?)\(\?([ims]+)\)/.exec(source);
     if (inline) {
-      source = source.slice(inline[0].length);
-      extra = inline[1]!;
+      source = inline[1]! + source.slice(inline[0].length);
+      extra = inline[2]!;
     }
     source = source.replace(/(?<!\\)((?:\\\\)*)\\([pP])([A-Za-z])/g, '$1\\$2{$3}').replace(/\\z/g, '$').replace(/\\A/g, '^');
     for (const f of [`${flags}${extra}`, extra]) {
@@ -777,9 +781,12 @@ function compiled(entry: CrdEntry): ValidateFunction | Error {
 function validateCustom(object: string, data: Json, validate: ValidateFunction): ObjectProblem[] {
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
-  return problemsFromErrors(object, data, errors, (error) => {
-    const parent = error.parentSchema;
-    return parent && isPlainObject(parent.properties) ? Object.keys(parent.properties) : [];
+  return problemsFromErrors(object, data, errors, {
+    inBranch: (alt, e) => e.schemaPath.startsWith(`${alt.schemaPath}/`),
+    allowed: (error) => {
+      const parent = error.parentSchema;
+      return parent && isPlainObject(parent.properties) ? Object.keys(parent.properties) : [];
+    },
   });
 }
 
