@@ -216,6 +216,14 @@ describe(`custom resources (CRD folder)${skipNote}`, () => {
     ]);
   });
 
+  it.skipIf(needsCrds)('treats a null field of a custom resource as absent, as the API server prunes it', () => {
+    const object = redisFailover({ nodeSelector: null, tolerations: null });
+    (object.metadata as Obj).annotations = null;
+    expect(validateObjects([object])).toEqual({ problems: [], unvalidated: [] });
+    // spec is required by the CRD: a null spec is a missing spec, not a wrongly typed one.
+    expect(validateObjects([{ ...object, spec: null }]).problems).toEqual([{ object: 'RedisFailover/cache', path: 'spec', message: 'is required' }]);
+  });
+
   it.skipIf(needsCrds)('validates a KubeVirt VirtualMachine against the unsuffixed schema-only file, not its v1.8.4 twin', () => {
     // portRanges exists in virtualmachines.openapi.yaml (main) but not in the .v1.8.4 twin.
     const vm = {

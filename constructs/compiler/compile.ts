@@ -157,12 +157,17 @@ export function compilePackage<S extends TObject>(definition: PackageDefinition<
   }
   resources.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const chartSchema = chartSchemaOf(schema);
+  let validator: ValuesValidator | undefined;
   return {
     pkg,
     schema,
     chartSchema,
     defaults: defaultsOf(schema) as Record<string, unknown>,
-    validator: new ValuesValidator(chartSchema),
+    // Compiled on first use: building charts never validates values, rendering always does.
+    get validator() {
+      validator ??= new ValuesValidator(chartSchema);
+      return validator;
+    },
     resources,
   };
 }

@@ -18,8 +18,15 @@ export function escapeBraces(text: string): string {
   return text.replace(/\{\{/g, '{{ "{{" }}');
 }
 
+/** Plain scalars that read back as the same string under YAML 1.1 and 1.2 (the common case). */
+const SAFE_PLAIN = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+const YAML11_WORDS = /^(y|n|yes|no|true|false|on|off|null)$/i;
+
 /** A literal scalar as YAML text; multi-line strings become block scalars indented under `indent`. */
 function scalarText(value: Scalar, indent: number): string {
+  if (typeof value === 'string' && SAFE_PLAIN.test(value) && !YAML11_WORDS.test(value)) return value;
+  if (typeof value === 'boolean' || value === null) return String(value);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   const text = stringify(value, { version: '1.1', lineWidth: 0, minContentWidth: 0 }).replace(/\n$/, '');
   const [first, ...rest] = text.split('\n');
   return escapeBraces([first, ...rest.map((line) => (line ? pad(indent) + line : line))].join('\n'));

@@ -51,15 +51,24 @@ function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-function engine(): typeof Handlebars {
-  const hb = Handlebars.create();
-  hb.registerPartial('parameters', PARAMETERS);
-  return hb;
+const hb = Handlebars.create();
+hb.registerPartial('parameters', PARAMETERS);
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+
+/** Templates are compiled once per source text and options (a catalog shares most of them). */
+function template(source: string, noEscape: boolean): HandlebarsTemplateDelegate {
+  const key = `${noEscape ? 1 : 0}${source}`;
+  let t = compiled.get(key);
+  if (!t) {
+    t = hb.compile(source, { strict: true, noEscape });
+    compiled.set(key, t);
+  }
+  return t;
 }
 
-export function renderReadme(template: string | undefined, context: ReadmeContext, marker: string): string {
+export function renderReadme(readmeTemplate: string | undefined, context: ReadmeContext, marker: string): string {
   const rows = context.parameters.map((r) => ({ ...r, description: escapeCell(r.description), default: escapeCell(r.default) }));
-  const text = engine().compile(template ?? DEFAULT_README, { strict: true, noEscape: false })({ ...context, parameters: rows });
+  const text = template(readmeTemplate ?? DEFAULT_README, false)({ ...context, parameters: rows });
   return `${text.trimEnd()}\n\n<!-- ${marker} -->\n`;
 }
 
@@ -67,18 +76,18 @@ export function renderReadme(template: string | undefined, context: ReadmeContex
  * NOTES.txt is itself a Go template: Handlebars fills in Go-template snippets (`{{{fullname}}}`)
  * so authors never write Go templates by hand.
  */
-export function renderNotes(template: string, chart: string, marker: string): string {
+export function renderNotes(notesTemplate: string, chart: string, marker: string): string {
   const context = {
     name: chart,
     fullname: `{{ include "${chart}.fullname" . }}`,
     release: '{{ .Release.Name }}',
     namespace: '{{ .Release.Namespace }}',
   };
-  const body = engine().compile(template, { strict: true, noEscape: true })(context);
+  const body = template(notesTemplate, true)(context);
   return `{{- /* ${marker} */ -}}\n${body.trimEnd()}\n`;
 }
 
 /** The parameters table alone, for tests and the catalog. */
 export function renderParametersTable(rows: readonly ParameterRow[]): string {
-  return engine().compile(PARAMETERS)({ parameters: rows.map((r) => ({ ...r, description: escapeCell(r.description), default: escapeCell(r.default) })) });
+  return template(PARAMETERS, false)({ parameters: rows.map((r) => ({ ...r, description: escapeCell(r.description), default: escapeCell(r.default) })) });
 }

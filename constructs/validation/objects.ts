@@ -582,7 +582,7 @@ const OBJECT_META: Json = {
     uid: { type: 'string' },
     resourceVersion: { type: 'string' },
     generation: { type: 'integer' },
-    creationTimestamp: { type: ['string', 'null'] },
+    creationTimestamp: { type: 'string' },
     deletionTimestamp: { type: 'string' },
     deletionGracePeriodSeconds: { type: 'integer' },
     managedFields: { type: 'array' },
@@ -778,7 +778,21 @@ function compiled(entry: CrdEntry): ValidateFunction | Error {
   return entry.compiled;
 }
 
-function validateCustom(object: string, data: Json, validate: ValidateFunction): ObjectProblem[] {
+/**
+ * The API server prunes `null` from fields not marked `nullable` before it defaults and validates
+ * a custom resource (and a nullable field may be null anyway), so a null field counts as absent;
+ * Helm renders one for every `key:` whose template printed nothing. Null list items are kept.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isPlainObject(value)) return value;
+  const out: Json = {};
+  for (const [key, child] of Object.entries(value)) if (child !== null) out[key] = withoutNulls(child);
+  return out;
+}
+
+function validateCustom(object: string, raw: Json, validate: ValidateFunction): ObjectProblem[] {
+  const data = withoutNulls(raw);
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   return problemsFromErrors(object, data, errors, {

@@ -7,9 +7,10 @@ import { RenderFailure } from '../../constructs/expr/functions';
 import { ValuesError } from '../../constructs/values/validate';
 import { CatalogError } from './catalog';
 import { SetSyntaxError } from './set-values';
+import { CheckError } from './check';
 import { ValuesFileError } from './values-files';
 
-const EXPECTED = [PackageError, CompileError, RenderFailure, ValuesError, CatalogError, SetSyntaxError, ValuesFileError];
+const EXPECTED = [PackageError, CompileError, RenderFailure, ValuesError, CatalogError, SetSyntaxError, ValuesFileError, CheckError];
 
 export function reportError(error: unknown): string {
   if (EXPECTED.some((kind) => error instanceof kind)) return `hearth: ${(error as Error).message}`;
