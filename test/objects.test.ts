@@ -17,19 +17,23 @@ const SAMPLES = Number(process.env.HEARTH_OBJECT_SAMPLES ?? 100);
 const crds = crdDirectory();
 const packages = await packagesUnderTest();
 
+/** The objects of the defaults and of sampled value sets (sets the templates refuse are skipped). */
+function* renders(built: (typeof packages)[number], seed: number): Generator<{ values: unknown; objects: Record<string, unknown>[] }> {
+  for (const [i, values] of [{}, ...sampleValues(built.compiled.schema, SAMPLES, seed)].entries()) {
+    try {
+      yield { values, objects: renderConcrete(built.compiled, values, { name: `r${i}` }) };
+    } catch (e) {
+      if (!(e instanceof RenderFailure)) throw e;
+    }
+  }
+}
+
 describe('rendered objects', () => {
   for (const built of packages) {
     const name = built.compiled.pkg.name;
     it(`${name}: defaults and ${SAMPLES} sampled value sets render only valid built-in objects`, () => {
       let checked = 0;
-      for (const [i, values] of [{}, ...sampleValues(built.compiled.schema, SAMPLES, 7)].entries()) {
-        let objects: Record<string, unknown>[];
-        try {
-          objects = renderConcrete(built.compiled, values, { name: `r${i}` });
-        } catch (e) {
-          if (e instanceof RenderFailure) continue;
-          throw e;
-        }
+      for (const { values, objects } of renders(built, 7)) {
         const report = validateObjects(objects, { crdDir: join(crds.dir, 'absent-on-purpose') });
         expect(report.problems, JSON.stringify(values)).toEqual([]);
         checked += objects.length;
@@ -39,14 +43,7 @@ describe('rendered objects', () => {
 
     it.skipIf(!crds.exists)(`${name}: every custom resource validates against its upstream CRD (CRDs from ${crds.exists ? '$HEARTH_CRDS or ../shared/crds' : 'a missing folder: set HEARTH_CRDS'})`, () => {
       let customResources = 0;
-      for (const [i, values] of [{}, ...sampleValues(built.compiled.schema, SAMPLES, 11)].entries()) {
-        let objects: Record<string, unknown>[];
-        try {
-          objects = renderConcrete(built.compiled, values, { name: `r${i}` });
-        } catch (e) {
-          if (e instanceof RenderFailure) continue;
-          throw e;
-        }
+      for (const { values, objects } of renders(built, 11)) {
         const report = validateObjects(objects);
         expect(report.problems, JSON.stringify(values)).toEqual([]);
         expect(report.unvalidated, 'every object must be validated').toEqual([]);
