@@ -9,9 +9,11 @@ import { reportError } from './lib/errors';
 import * as build from './commands/build';
 import * as check from './commands/check';
 import * as render from './commands/render';
+import * as packageCommand from './commands/package';
+import * as publish from './commands/publish';
 
 /** Command modules, in the order `hearth --help` lists them. */
-const COMMANDS: readonly { register(program: Command): void }[] = [build, render, check];
+const COMMANDS: readonly { register(program: Command): void }[] = [build, render, check, packageCommand, publish];
 
 const program = new Command()
   .name('hearth')

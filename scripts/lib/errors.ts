@@ -9,8 +9,10 @@ import { CatalogError } from './catalog';
 import { SetSyntaxError } from './set-values';
 import { CheckError } from './check';
 import { ValuesFileError } from './values-files';
+import { ArchiveError } from './archive';
+import { RegistryError } from './registry-target';
 
-const EXPECTED = [PackageError, CompileError, RenderFailure, ValuesError, CatalogError, SetSyntaxError, ValuesFileError, CheckError];
+const EXPECTED = [PackageError, CompileError, RenderFailure, ValuesError, CatalogError, SetSyntaxError, ValuesFileError, CheckError, ArchiveError, RegistryError];
 
 export function reportError(error: unknown): string {
   if (EXPECTED.some((kind) => error instanceof kind)) return `hearth: ${(error as Error).message}`;
