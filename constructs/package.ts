@@ -87,10 +87,31 @@ export interface PackageProps<S extends TObject> {
    */
   readonly podSecurityJustification?: string;
   /**
+   * Namespaces besides the release namespace that the chart's objects may be placed in or refer to
+   * (e.g. a CNI's `kube-system`). Only platform packages may list any; `hearth check` refuses other
+   * hard-coded namespaces.
+   * @default []
+   */
+  readonly allowedNamespaces?: readonly string[];
+  /**
+   * Why the package's own pods need a Kubernetes API token (e.g. an operator's controller). Without
+   * it `hearth check` requires every pod to run without one (automountServiceAccountToken: false);
+   * pods an operator creates that need the API by the operator's design are known to the check.
+   * @default - none: no pod of the package mounts a token
+   */
+  readonly serviceAccountToken?: string;
+  /**
    * Order of the top-level keys in the catalog form.
    * @default - the schema's declaration order
    */
   readonly keysOrder?: readonly string[];
+  /**
+   * The package keeps data that a failed install must not delete (volumes, credentials). Flux
+   * output then retries failed installs and upgrades instead of remediating them by uninstalling.
+   * @default - detected from renders of the defaults and sample values: a PersistentVolumeClaim,
+   * a StatefulSet with volume claim templates, or a custom resource declaring persistent storage
+   */
+  readonly stateful?: boolean;
 }
 
 export interface PackageDefinition<S extends TObject = TObject> extends PackageProps<S> {
@@ -98,6 +119,7 @@ export interface PackageDefinition<S extends TObject = TObject> extends PackageP
   readonly license: string;
   readonly sources: readonly string[];
   readonly podSecurity: PodSecurityProfile;
+  readonly allowedNamespaces: readonly string[];
 }
 
 /** A package definition with problems; the message lists every problem at once. */
@@ -140,6 +162,12 @@ export function packageProblems(props: PackageProps<TObject>): string[] {
   const profile = props.podSecurity ?? 'restricted';
   field('podSecurityJustification', profile === 'restricted' || Boolean(props.podSecurityJustification),
     `is required when podSecurity is '${profile}'`);
+  field('stateful', props.stateful === undefined || typeof props.stateful === 'boolean', `must be true or false (got ${JSON.stringify(props.stateful)})`);
+  for (const ns of props.allowedNamespaces ?? []) field('allowedNamespaces', dnsLabel.test(ns), `'${ns}' is not a namespace name (a DNS label)`);
+  field('allowedNamespaces', !props.allowedNamespaces?.length || props.kind === 'platform',
+    `only platform packages may reach other namespaces (this one is '${props.kind}')`);
+  field('serviceAccountToken', props.serviceAccountToken === undefined || (typeof props.serviceAccountToken === 'string' && props.serviceAccountToken.trim().length >= 10),
+    'must say in a sentence why the pods need a Kubernetes API token');
   if (typeof props.build !== 'function') problems.push('build: must be a function (scope, values, ctx) => void');
   const schemaProblems = props.values ? lintValuesSchema(toPlainSchema(props.values)) : ['is missing'];
   for (const p of schemaProblems) problems.push(`values.${p}`);
@@ -160,5 +188,6 @@ export function definePackage<S extends TObject>(props: PackageProps<S>): Packag
     license: props.license ?? 'Apache-2.0',
     sources: props.sources ?? [],
     podSecurity: props.podSecurity ?? 'restricted',
+    allowedNamespaces: props.allowedNamespaces ?? [],
   });
 }

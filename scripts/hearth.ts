@@ -11,9 +11,12 @@ import * as check from './commands/check';
 import * as render from './commands/render';
 import * as packageCommand from './commands/package';
 import * as publish from './commands/publish';
+import * as versions from './commands/versions';
+import * as flux from './commands/flux';
+import * as kustomize from './commands/kustomize';
 
 /** Command modules, in the order `hearth --help` lists them. */
-const COMMANDS: readonly { register(program: Command): void }[] = [build, render, check, packageCommand, publish];
+const COMMANDS: readonly { register(program: Command): void }[] = [build, render, check, packageCommand, publish, versions, flux, kustomize];
 
 const program = new Command()
   .name('hearth')

@@ -11,6 +11,7 @@ import { definePackage, ex, v, PackageError } from '../constructs';
 import type { BuildContext } from '../constructs/compiler/context';
 import type { Construct } from 'constructs';
 import { fitName } from '../constructs/compiler/helpers';
+import { HELM_MAJORS, helmTemplate, tempDir, writeTree } from './support/charts';
 
 const values = v.object(
   {
@@ -97,6 +98,25 @@ describe('value expressions', () => {
     expect(plain).not.toContain('# end of document');
   });
 
+  it('writes a list whose filtered loop drops every entry as [], in helm and in the concrete render', async () => {
+    const compiled = compile((s, vals, ctx) => new ApiObject(s, 'np', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: ctx.name() },
+      spec: { podSelector: {}, ingress: [{ ports: [ex.each(vals.ports, (p) => ex.when(ex.gt(p, 1000), { port: ex.num(p) }))] }] },
+    }));
+    const values = { ports: [80, 443] };
+    const portsOf = (objects: Record<string, unknown>[]) => (objects[0].spec as { ingress: { ports: unknown }[] }).ingress[0].ports;
+    expect(portsOf(renderConcrete(compiled, values))).toEqual([]);
+    const chartDir = writeTree(tempDir(), chartFiles(compiled));
+    for (const major of HELM_MAJORS) {
+      const helm = await helmTemplate(major, chartDir, values);
+      if (!helm.ok) throw new Error(helm.error);
+      expect(portsOf(helm.objects)).toEqual([]);
+      const kept = await helmTemplate(major, chartDir, { ports: [80, 8080] });
+      if (!kept.ok) throw new Error(kept.error);
+      expect(portsOf(kept.objects)).toEqual([{ port: 8080 }]);
+    }
+  });
+
   it('escapes literal {{ in data so Helm prints it verbatim', () => {
     const t = onlyTemplate((s, _vals, ctx) => configMap(s, ctx, { tpl: 'a {{ .Values.x }} b' }));
     expect(t).toContain('tpl: a {{ "{{" }} .Values.x }} b');
@@ -118,6 +138,32 @@ describe('value expressions', () => {
     const t = templateOf(compiled, compiled.resources[0]);
     expect(t).not.toMatch(/\{\{[^}]*\s\.Values/);
     expect(t).toMatch(/\{\{- range \$k\d+, \$v\d+ := \$\.Values\.tags \}\}/);
+  });
+});
+
+describe('optional keys of map items', () => {
+  const withTls = v.object({
+    sites: v.map(v.object({
+      tls: v.optional(v.object({ enabled: v.boolean({ description: 'TLS on.', default: true }) }, { description: 'TLS.' })),
+    }, { description: 'A site.' }), { description: 'Sites.', default: {} }),
+  }, { description: 'Values.' });
+
+  it('read an absent optional object as its children\'s defaults, in helm and in the concrete render', async () => {
+    const pkg = definePackage({
+      name: 'sites', version: '1.0.0', kind: 'module', category: 'Test', description: 'Optional objects in map items.',
+      icon: 'icon.svg', keywords: ['t'], maintainers: [{ name: 't' }], appVersion: '1', kubeVersion: '>=1.29.0-0', images: [],
+      values: withTls,
+      build(scope, vals, ctx) {
+        ctx.each(scope, 'site', vals.sites, (s, site, key) => configMap(s, ctx, { site: key, tls: ex.toString(site.tls.enabled) }));
+      },
+    });
+    const compiled = compilePackage(pkg);
+    const values = { sites: { a: {}, b: { tls: { enabled: false } } } };
+    const tlsOf = (objects: Record<string, unknown>[]) => objects.map((o) => (o.data as { tls: string }).tls).sort();
+    expect(tlsOf(renderConcrete(compiled, values))).toEqual(['false', 'true']);
+    const helm = await helmTemplate(4, writeTree(tempDir(), chartFiles(compiled)), values);
+    if (!helm.ok) throw new Error(helm.error);
+    expect(tlsOf(helm.objects)).toEqual(['false', 'true']);
   });
 });
 

@@ -5,16 +5,32 @@
  */
 import { definePackage, ex, v } from '../../constructs';
 import { RedisFailover } from '../../constructs/crds/redis-failover';
+import { monitoringValue } from '../../constructs/k8s/app-values';
 import { ExternalService } from '../../constructs/k8s/external-service';
+import { PodMetricsScrape } from '../../constructs/k8s/monitoring';
+import { boundedName } from '../../constructs/k8s/names';
 import { ServiceNetworkPolicy } from '../../constructs/k8s/network-policy';
 import { PasswordSecret } from '../../constructs/k8s/password-secret';
 import { containerResources, resourcesPresetValue, resourcesValue } from '../../constructs/k8s/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../constructs/k8s/security';
+import { TokenlessServiceAccount } from '../../constructs/k8s/service-account';
 
 /** Namespace the platform installs the redis-operator into; it must reach the pods. */
 export const OPERATOR_NAMESPACE = 'redis-operator';
 const REDIS_PORT = 6379;
 const SENTINEL_PORT = 26379;
+/**
+ * The operator names the Redis StatefulSet `rfr-<name>`, whose pods carry a
+ * `controller-revision-hash: <statefulset>-<hash>` label (at most 63 characters): 48 leaves room.
+ */
+export const MAX_FAILOVER_NAME = 48;
+/**
+ * The metrics exporter added to each Redis pod with `monitoring`. It runs as an extra container
+ * rather than the operator's built-in exporter, which takes no probes; the operator passes the
+ * Redis password to extra containers (REDIS_PASSWORD), which redis_exporter reads.
+ */
+const EXPORTER_IMAGE = 'quay.io/oliver006/redis_exporter:v1.67.0';
+const EXPORTER_PORT = { name: 'metrics', port: 9121 } as const;
 /** uid/gid of the `redis` user in the official alpine images. */
 const REDIS_UID = 999;
 const REDIS_GID = 1000;
@@ -35,13 +51,14 @@ const values = v.object(
     resources: resourcesValue('each Redis pod'),
     resourcesPreset: resourcesPresetValue('each Redis pod', 'nano'),
     external: v.boolean({ description: 'Expose the primary outside the cluster through a LoadBalancer Service.', default: false }),
+    monitoring: monitoringValue('the Redis pods (adds a metrics exporter to each)'),
   },
   { description: 'Redis values.' },
 );
 
 export default definePackage({
   name: 'redis',
-  version: '0.1.0',
+  version: '0.2.0',
   kind: 'app',
   category: 'PaaS',
   description: 'Managed Redis with Sentinel failover, persistent storage and a generated password.',
@@ -55,16 +72,20 @@ export default definePackage({
   images: [
     { name: 'redis-v8', image: 'docker.io/library/redis:8.2.2-alpine' },
     { name: 'redis-v7', image: 'docker.io/library/redis:7.4.6-alpine' },
+    { name: 'redis-exporter', image: EXPORTER_IMAGE },
   ],
   dependsOn: ['redis-operator'],
-  keysOrder: ['replicas', 'size', 'storageClass', 'authEnabled', 'version', 'resources', 'resourcesPreset', 'external', 'sentinel'],
+  keysOrder: ['replicas', 'size', 'storageClass', 'authEnabled', 'version', 'resources', 'resourcesPreset', 'external', 'sentinel', 'monitoring'],
   values,
   build(scope, values, ctx) {
-    const name = ctx.fullname.toString();
+    const name = boundedName(ctx, MAX_FAILOVER_NAME);
     const image = ex.str(ex.ternary(ex.eq(values.version, 'v7'), ctx.image('redis-v7'), ctx.image('redis-v8')));
     const resources = containerResources(values.resources, values.resourcesPreset);
+    // Neither Redis nor Sentinel talks to the Kubernetes API: their pods get no token.
+    const serviceAccount = new TokenlessServiceAccount(scope, 'service-account', { name: ctx.name('pods') });
     const pod = {
       image,
+      serviceAccountName: serviceAccount.serviceAccountName,
       resources,
       securityContext: restrictedPodSecurityContext(REDIS_UID, REDIS_GID),
       containerSecurityContext: restrictedContainerSecurityContext(),
@@ -85,6 +106,17 @@ export default definePackage({
           ...pod,
           replicas: ex.num(values.replicas),
           port: REDIS_PORT,
+          extraContainers: ex.when(values.monitoring, [
+            {
+              name: 'redis-exporter',
+              image: ctx.image('redis-exporter'),
+              ports: [{ name: EXPORTER_PORT.name, containerPort: EXPORTER_PORT.port, protocol: 'TCP' }],
+              securityContext: restrictedContainerSecurityContext(),
+              resources: containerResources({ cpu: ex.lit(''), memory: ex.lit('') }, ex.lit('nano')),
+              readinessProbe: { httpGet: { path: '/health', port: EXPORTER_PORT.name }, periodSeconds: 15, timeoutSeconds: 3 },
+              livenessProbe: { httpGet: { path: '/health', port: EXPORTER_PORT.name }, periodSeconds: 30, timeoutSeconds: 3, failureThreshold: 5 },
+            },
+          ]),
           storage: {
             keepAfterDeletion: true,
             persistentVolumeClaim: {
@@ -112,6 +144,14 @@ export default definePackage({
       operatorNamespace: OPERATOR_NAMESPACE,
       ports: [REDIS_PORT, SENTINEL_PORT],
       external: values.external,
+    });
+
+    ctx.if(scope, 'monitoring', values.monitoring, (s) => {
+      new PodMetricsScrape(s, 'metrics', {
+        name: ctx.name('metrics'),
+        selector: RedisFailover.podLabels(name, 'redis'),
+        port: EXPORTER_PORT.name,
+      });
     });
 
     ctx.if(scope, 'external', values.external, (s) => {

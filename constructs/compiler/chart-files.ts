@@ -3,6 +3,7 @@
  * Every file carries a "generated" marker; the content depends only on the package definition.
  */
 import { stringify } from 'yaml';
+import { releasedChangelog } from '../docs/changelog';
 import { renderNotes, renderReadme } from '../docs/docs';
 import { parameterRowsOf, valuesYamlOf } from '../values/derive';
 import type { CompiledPackage, CompiledResource } from './compile';
@@ -17,6 +18,8 @@ export interface PackageAssets {
   readonly readmeTemplate?: string;
   /** Handlebars source of NOTES.txt. @default - no NOTES.txt */
   readonly notesTemplate?: string;
+  /** CHANGELOG.md as written by the author (Keep a Changelog). @default - no CHANGELOG.md */
+  readonly changelog?: string;
 }
 
 export function generatedMarker(pkgName: string): string {
@@ -95,6 +98,7 @@ export function chartFiles(compiled: CompiledPackage, assets: PackageAssets = {}
     'templates/_helpers.tpl': helpersTpl(pkg.name, marker),
   };
   if (assets.notesTemplate) files['templates/NOTES.txt'] = renderNotes(assets.notesTemplate, pkg.name, marker);
+  if (assets.changelog) files['CHANGELOG.md'] = `<!-- ${marker} -->\n${releasedChangelog(assets.changelog, pkg.version)}`;
   for (const resource of compiled.resources) files[`templates/${resource.file}`] = templateOf(compiled, resource);
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -6,7 +6,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { TObject } from '@sinclair/typebox';
-import { isExpr } from '../expr/expr';
+import { isExpr, resetLoopVars } from '../expr/expr';
 import { refOf } from '../expr/refs';
 import type { PackageDefinition } from '../package';
 import { chartSchemaOf, defaultsOf } from '../values/derive';
@@ -127,6 +127,7 @@ export function compilePackage<S extends TObject>(definition: PackageDefinition<
   const ctx = new BuildContext(pkg.name, pkg.version, pkg.appVersion, pkg.images);
   const app = new App();
   const chart = new Chart(app, pkg.name, { disableResourceNameHashes: true });
+  resetLoopVars();
   pkg.build(chart, refOf(schema, { op: 'values', path: [] }) as never, ctx);
 
   const usedFiles = new Map<string, number>();

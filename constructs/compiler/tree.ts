@@ -34,7 +34,15 @@ export interface MapEntry {
 
 export type ListItem =
   | { readonly t: 'item'; readonly node: TNode; readonly cond?: Expr }
-  | { readonly t: 'each'; readonly over: Expr; readonly keyVar: string; readonly itemVar: string; readonly body: TNode };
+  | {
+    readonly t: 'each';
+    readonly over: Expr;
+    readonly keyVar: string;
+    readonly itemVar: string;
+    readonly body: TNode;
+    /** Only entries for which this holds give an item (`ex.each(xs, (x) => ex.when(cond, item))`). */
+    readonly cond?: Expr;
+  };
 
 /** Thrown for constructs that cannot be compiled; the message says where and what to do. */
 export class CompileError extends Error {
@@ -91,7 +99,13 @@ export function toTree(value: unknown, where: string): TNode {
         const at = `${where}[${i}]`;
         const s = asExpr(item) && structureOf(asExpr(item)!);
         if (s?.form === 'when') return { t: 'item', node: toTree(s.value, at), cond: s.cond };
-        if (s?.form === 'each') return { t: 'each', over: s.over, keyVar: s.keyVar, itemVar: s.itemVar, body: toTree(s.body, at) };
+        if (s?.form === 'each') {
+          const filter = asExpr(s.body) && structureOf(asExpr(s.body)!);
+          if (filter?.form === 'when') {
+            return { t: 'each', over: s.over, keyVar: s.keyVar, itemVar: s.itemVar, body: toTree(filter.value, at), cond: filter.cond };
+          }
+          return { t: 'each', over: s.over, keyVar: s.keyVar, itemVar: s.itemVar, body: toTree(s.body, at) };
+        }
         return { t: 'item', node: toTree(item, at) };
       }),
     };
@@ -157,7 +171,9 @@ export function evalTree(node: TNode, env: EvalEnv): unknown {
           out.push(evalTree(item.node, env));
         } else {
           for (const vars of loopBindings(evaluate(nodeOf(item.over), env), item.keyVar, item.itemVar)) {
-            out.push(evalTree(item.body, withVars(env, vars)));
+            const scoped = withVars(env, vars);
+            if (item.cond && !truthy(evaluate(nodeOf(item.cond), scoped))) continue;
+            out.push(evalTree(item.body, scoped));
           }
         }
       }

@@ -43,6 +43,8 @@ export class TemplateWriter {
   private readonly lines: string[] = [];
   /** True while the last written value may end in blank lines that belong to it. */
   private openBlock = false;
+  /** Counter for the variables of filtered-loop guards (unique within a template). */
+  private flags = 0;
 
   constructor(private readonly naming: GoNaming) {}
 
@@ -83,7 +85,9 @@ export class TemplateWriter {
     for (const item of items) {
       if (item.t === 'each') {
         this.raw(`${pad(indent)}{{- range $${item.keyVar}, $${item.itemVar} := ${this.go(item.over)} }}`);
+        if (item.cond) this.raw(`${pad(indent)}{{- if ${this.go(item.cond)} }}`);
         this.item(item.body, indent);
+        if (item.cond) this.raw(`${pad(indent)}{{- end }}`);
         this.raw(`${pad(indent)}{{- end }}`);
         continue;
       }
@@ -113,14 +117,29 @@ export class TemplateWriter {
     return false;
   }
 
-  /** Go condition that holds when a possibly-empty map or list renders at least one member. */
-  private nonEmptyCondition(node: TNode): string {
-    const conds =
-      node.t === 'map'
-        ? node.entries.map((e) => this.go(e.cond!))
-        : node.t === 'list'
-          ? node.items.map((i) => (i.t === 'each' ? this.go(i.over) : this.go(i.cond!)))
-          : [];
+  /**
+   * Go condition that holds when a possibly-empty map or list renders at least one member. A
+   * filtered loop (`ex.each` whose body is `ex.when`) is first run once to set a variable that says
+   * whether any entry passes the filter, so an all-filtered list is written `[]` like any other.
+   */
+  private nonEmptyCondition(node: TNode, indent: number): string {
+    if (node.t === 'map') return this.anyOf(node.entries.map((e) => this.go(e.cond!)));
+    if (node.t !== 'list') return 'true';
+    return this.anyOf(
+      node.items.map((i) => {
+        if (i.t === 'item') return this.go(i.cond!);
+        if (!i.cond) return this.go(i.over);
+        const flag = `$any${++this.flags}`;
+        this.raw(
+          `${pad(indent)}{{- ${flag} := false }}{{- range $${i.keyVar}, $${i.itemVar} := ${this.go(i.over)} }}` +
+            `{{- if ${this.go(i.cond)} }}{{- ${flag} = true }}{{- end }}{{- end }}`,
+        );
+        return flag;
+      }),
+    );
+  }
+
+  private anyOf(conds: readonly string[]): string {
     return conds.length === 1 ? conds[0] : `(or ${conds.join(' ')})`;
   }
 
@@ -150,7 +169,7 @@ export class TemplateWriter {
           return;
         }
         const guarded = this.mayBeEmpty(node);
-        if (guarded) this.raw(`${pad(indent)}{{- if ${this.nonEmptyCondition(node)} }}`);
+        if (guarded) this.raw(`${pad(indent)}{{- if ${this.nonEmptyCondition(node, indent)} }}`);
         this.raw(prefix);
         if (node.t === 'map') this.entries(node.entries, indent + 2);
         else this.items(node.items, indent + 2);

@@ -37,8 +37,18 @@ export interface FailoverPodSettings {
   /** Container-level security context (core/v1 SecurityContext). */
   readonly containerSecurityContext?: Readonly<Record<string, unknown>>;
   readonly customConfig?: readonly string[];
+  /** ServiceAccount of the pods (core/v1 PodSpec.serviceAccountName). */
+  readonly serviceAccountName?: string;
+  /** Further containers of the pods (core/v1 Container); the operator adds the Redis env to them. */
+  readonly extraContainers?: readonly Readonly<Record<string, unknown>>[];
   readonly podAnnotations?: Readonly<Record<string, string>>;
-  readonly exporter?: { readonly enabled: boolean; readonly image?: string; readonly containerSecurityContext?: Readonly<Record<string, unknown>> };
+  /** A redis_exporter sidecar (named container port `metrics`, 9121). */
+  readonly exporter?: {
+    readonly enabled: boolean;
+    readonly image?: string;
+    readonly containerSecurityContext?: Readonly<Record<string, unknown>>;
+    readonly resources?: ResourceRequirements;
+  };
 }
 
 /** `RedisSettings`. */

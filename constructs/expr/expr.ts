@@ -229,6 +229,10 @@ export const ex = {
     const e = call('index', container, key);
     return new Expr<T>(nodeOf(e), type);
   },
+  /** True when the list holds the value (false for a missing list). */
+  has: (list: unknown, value: unknown) => call('has', value, list) as Expr<boolean>,
+  /** A flat map of strings and integers with the integers written as decimal strings. */
+  integersAsStrings: <T = Record<string, string>>(map: Expr) => call('integersAsStrings', map) as Expr<T>,
   len: (a: Expr) => call('len', a) as Expr<number>,
   toString: (a: unknown) => asStringExpr(toExpr(a)) as Expr<string>,
   lower: (a: Operand<string>) => call('lower', a) as Expr<string>,
@@ -273,6 +277,15 @@ export function makeExpr<T>(node: Node, type: ExprType): Expr<T> {
 export function callExpr<T>(fn: string, ...operands: unknown[]): Expr<T> {
   return call(fn, ...operands) as Expr<T>;
 }
+/**
+ * Restarts loop variable numbering. The compiler calls it before each package's `build`, so a
+ * chart's variable names depend on that package alone (not on what was compiled before it in the
+ * same process) and its content digest stays the same from build to build.
+ */
+export function resetLoopVars(): void {
+  loopCounter = 0;
+}
+
 /** Allocates loop variable names for a resource-level `each`. */
 export function newLoopVars(): { keyVar: string; itemVar: string } {
   const n = ++loopCounter;

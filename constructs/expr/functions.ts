@@ -213,6 +213,32 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
     go: ([a]) => `(sha256sum ${a})`,
     eval: ([a]) => createHash('sha256').update(goString(a), 'utf8').digest('hex'),
   },
+  /** True when a list holds the value (sprig's `has`, which answers false for a missing list). */
+  has: {
+    args: ['any', 'any'],
+    type: bool,
+    go: ([needle, haystack]) => `(has ${needle} ${haystack})`,
+    eval: ([needle, haystack]) => Array.isArray(haystack) && haystack.some((item) => item === needle),
+  },
+  /**
+   * A flat map of strings and integers with every integer turned into its decimal text (operator
+   * APIs such as CloudNativePG's `postgresql.parameters` take strings only). Helm has no per-entry
+   * map transform, so the Go form rewrites the map's JSON: an unescaped quote never follows `{` or
+   * `,` inside a JSON string, so `[{,]"key":digits` occurs only where a value is an integer, and
+   * encoding/json prints whole float64 numbers (how Helm reads YAML integers) without an exponent
+   * below 1e21.
+   */
+  integersAsStrings: {
+    args: ['any'],
+    type: 'object',
+    go: ([map]) => `(fromJson (regexReplaceAll ${JSON.stringify('([{,]"[^"\\\\]*":)(-?[0-9]+)')} (toJson ${map}) ${JSON.stringify('${1}"${2}"')}))`,
+    eval: ([map]) => {
+      if (map === null || typeof map !== 'object' || Array.isArray(map)) return {};
+      return Object.fromEntries(
+        Object.entries(map as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'number' ? String(Math.trunc(v)) : v]),
+      );
+    },
+  },
   /** printf restricted to %s, %d and %%: formats the two template engines agree on. */
   printf: {
     args: ['any'],

@@ -3,6 +3,7 @@
  * `values.redis.replicas` is an `Expr<number>` for `$.Values.redis.replicas`; objects are
  * expressions too (`values.resources` can be written whole) and also expose their children.
  */
+import { defaultsOf } from '../values/derive';
 import { isMap, type JsonSchemaNode } from '../values/schema';
 import { Expr, makeExpr } from './expr';
 import type { ExprType, Json, Node } from './node';
@@ -40,6 +41,17 @@ export function exprTypeOf(schema: JsonSchemaNode): ExprType {
   }
 }
 
+/**
+ * What an absent optional key of a map or list item reads as: its default, and for an object
+ * without one the defaults of its children (so `item.tls.enabled` works when `tls` is left out,
+ * instead of indexing nil).
+ */
+function fallbackOf(schema: JsonSchemaNode): Json {
+  if (schema.default !== undefined) return schema.default as Json;
+  if (schema.type === 'object' && schema.properties && !isMap(schema)) return defaultsOf(schema) as Json;
+  return null;
+}
+
 /** Builds the reference tree for `schema` rooted at `node`. */
 export function refOf<T>(schema: JsonSchemaNode, node: Node): Ref<T> {
   const e = makeExpr(node, exprTypeOf(schema));
@@ -50,7 +62,7 @@ export function refOf<T>(schema: JsonSchemaNode, node: Node): Ref<T> {
       const childNode: Node =
         node.op === 'values'
           ? { op: 'values', path: [...node.path, key] }
-          : { op: 'field', of: node, key, ...(required.has(key) ? {} : { fallback: (child.default ?? null) as Json }) };
+          : { op: 'field', of: node, key, ...(required.has(key) ? {} : { fallback: fallbackOf(child) }) };
       Object.defineProperty(e, key, { value: refOf(child, childNode), enumerable: true });
     }
   }

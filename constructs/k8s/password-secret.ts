@@ -27,6 +27,16 @@ export interface PasswordSecretProps {
    * @default {}
    */
   readonly extra?: Readonly<Record<string, Operand<string>>>;
+  /**
+   * Secret type; `kubernetes.io/basic-auth` requires the keys `username` and `password`.
+   * @default 'Opaque'
+   */
+  readonly type?: 'Opaque' | 'kubernetes.io/basic-auth';
+  /**
+   * Labels for the consumers that watch the Secret (e.g. an operator's reload label).
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export class PasswordSecret extends Construct {
@@ -47,9 +57,10 @@ export class PasswordSecret extends Construct {
       kind: 'Secret',
       metadata: {
         name: props.name,
+        ...(props.labels ? { labels: { ...props.labels } } : {}),
         annotations: { 'helm.sh/resource-policy': 'keep', [GENERATED_KEYS_ANNOTATION]: this.key },
       },
-      type: 'Opaque',
+      type: props.type ?? 'Opaque',
       data,
     });
   }

@@ -40,6 +40,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
+ * Sets an own property, whatever the key: `out['__proto__'] = v` would replace the prototype
+ * instead, hiding the key from validation while Helm (which has no prototypes) rejects it.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
  * Helm's coalescing of user values onto chart defaults: maps merge deeply, anything else replaces,
  * and a user `null` removes the key.
  */
@@ -47,9 +55,10 @@ export function coalesceValues(defaults: unknown, user: unknown): unknown {
   if (!isPlainObject(defaults) || !isPlainObject(user)) return user === undefined ? structuredClone(defaults) : user;
   const out: Record<string, unknown> = structuredClone(defaults);
   for (const [key, value] of Object.entries(user)) {
+    const existing = Object.hasOwn(out, key) ? out[key] : undefined;
     if (value === null) delete out[key];
-    else if (isPlainObject(value) && isPlainObject(out[key])) out[key] = coalesceValues(out[key], value);
-    else out[key] = value;
+    else if (isPlainObject(value) && isPlainObject(existing)) setOwn(out, key, coalesceValues(existing, value));
+    else setOwn(out, key, value);
   }
   return out;
 }

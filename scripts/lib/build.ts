@@ -25,6 +25,14 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * The content digest of a chart: sha256 over every file's path and sha256, in path order. It is
+ * the `digest` of charts-out/index.json and what the version lock records per version.
+ */
+export function chartDigest(files: Record<string, string>): string {
+  return `sha256:${sha256(Object.keys(files).sort().map((p) => `${p}\0${sha256(files[p])}\n`).join(''))}`;
+}
+
 /** Compiles one package into its chart files (no I/O). */
 export function buildPackage(loaded: LoadedPackage): BuiltPackage {
   const compiled = compilePackage(loaded.pkg);
@@ -53,7 +61,7 @@ export function catalogIndex(built: readonly BuiltPackage[]): Record<string, unk
       keysOrder: [...(pkg.keysOrder ?? Object.keys(compiled.schema.properties ?? {}))],
       icon: `data:image/svg+xml;base64,${Buffer.from(icon).toString('base64')}`,
       chart: `${pkg.name}/`,
-      digest: `sha256:${sha256(Object.entries(files).map(([p, c]) => `${p}\0${sha256(c)}\n`).join(''))}`,
+      digest: chartDigest(files),
       values: compiled.chartSchema,
     })),
   };

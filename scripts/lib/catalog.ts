@@ -1,6 +1,6 @@
 /**
  * Finds and loads catalog packages: one folder per package holding `package.ts` (default export
- * from `definePackage`), its icon and optional README.md.hbs / NOTES.txt.hbs.
+ * from `definePackage`), its icon and optional README.md.hbs / NOTES.txt.hbs / CHANGELOG.md.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -75,7 +75,11 @@ export async function loadPackage(dir: string): Promise<LoadedPackage> {
     dir,
     pkg,
     icon,
-    assets: { readmeTemplate: readOptional(join(dir, 'README.md.hbs')), notesTemplate: readOptional(join(dir, 'NOTES.txt.hbs')) },
+    assets: {
+      readmeTemplate: readOptional(join(dir, 'README.md.hbs')),
+      notesTemplate: readOptional(join(dir, 'NOTES.txt.hbs')),
+      changelog: readOptional(join(dir, 'CHANGELOG.md')),
+    },
   };
 }
 

@@ -11,8 +11,11 @@ import { CheckError } from './check';
 import { ValuesFileError } from './values-files';
 import { ArchiveError } from './archive';
 import { RegistryError } from './registry-target';
+import { VersionError } from './versions';
+import { FluxError } from './flux';
+import { KustomizeError } from './kustomize';
 
-const EXPECTED = [PackageError, CompileError, RenderFailure, ValuesError, CatalogError, SetSyntaxError, ValuesFileError, CheckError, ArchiveError, RegistryError];
+const EXPECTED = [PackageError, CompileError, RenderFailure, ValuesError, CatalogError, SetSyntaxError, ValuesFileError, CheckError, ArchiveError, RegistryError, VersionError, FluxError, KustomizeError];
 
 export function reportError(error: unknown): string {
   if (EXPECTED.some((kind) => error instanceof kind)) return `hearth: ${(error as Error).message}`;

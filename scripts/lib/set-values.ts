@@ -3,6 +3,7 @@
  * commas between assignments, `\` escapes; `true`/`false`/`null` and decimal integers without a
  * leading zero are typed, everything else is a string (so `0755` stays "0755", as in Helm).
  */
+import { setOwn } from '../../constructs/values/validate';
 
 export class SetSyntaxError extends Error {
   constructor(expression: string, why: string) {
@@ -68,14 +69,17 @@ function assign(tree: Tree, path: string, value: unknown, expression: string): v
     const steps: (string | number)[] = [key, ...indexes];
     steps.forEach((step, i) => {
       const final = last && i === steps.length - 1;
-      const container = node as Record<string | number, unknown>;
+      // Own properties only: `--set __proto__.x=1` must reach validation as a key, as it does in Helm.
+      const container = node as Record<string, unknown>;
+      const key = String(step);
       if (final) {
-        container[step] = value;
+        setOwn(container, key, value);
         return;
       }
       const nextIsIndex = typeof steps[i + 1] === 'number';
-      if (typeof container[step] !== 'object' || container[step] === null) container[step] = nextIsIndex ? [] : {};
-      node = container[step] as Tree | unknown[];
+      const existing = Object.hasOwn(container, key) ? container[key] : undefined;
+      if (typeof existing !== 'object' || existing === null) setOwn(container, key, nextIsIndex ? [] : {});
+      node = container[key] as Tree | unknown[];
     });
   });
 }

@@ -1,6 +1,7 @@
 /** Reading user values the way `helm -f` and `--set` do. */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { setOwn } from '../../constructs/values/validate';
 import { applySet } from './set-values';
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -9,8 +10,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** Later files win; maps merge deeply (like Helm's merging of several -f files). */
 export function mergeUserValues(base: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...base };
-  for (const [k, v] of Object.entries(next)) out[k] = isObject(v) && isObject(out[k]) ? mergeUserValues(out[k] as Record<string, unknown>, v) : v;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(base)) setOwn(out, k, v);
+  for (const [k, v] of Object.entries(next)) {
+    const existing = Object.hasOwn(out, k) ? out[k] : undefined;
+    setOwn(out, k, isObject(v) && isObject(existing) ? mergeUserValues(existing, v) : v);
+  }
   return out;
 }
 

@@ -198,6 +198,12 @@ function nodeArbitrary(node: JsonSchemaNode, base: unknown, path: string): fc.Ar
     if (node.enum.length === 0) throw new Error(`valuesArbitrary: ${where}: empty enum`);
     return fc.constantFrom(...node.enum);
   }
+  // A union of scalar types (`type: [string, integer]`): a value of any one of them.
+  const types: unknown = node.type;
+  if (Array.isArray(types)) {
+    if (types.length === 0) throw new Error(`valuesArbitrary: ${where}: empty type list`);
+    return fc.oneof(...types.map((type) => nodeArbitrary({ ...node, type: String(type) }, base, path)));
+  }
   switch (node.type) {
     case 'string':
       return stringArbitrary(node);
