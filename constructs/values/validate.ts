@@ -105,8 +105,11 @@ function messageOf(error: ErrorObject, schemaAt: (e: ErrorObject) => Record<stri
       return `is required (a null value removes it)`;
     case 'propertyNames':
       return `has a key that is not allowed: ${error.message ?? ''}`;
-    case 'not':
-      return `value not allowed here (got ${got})`;
+    case 'not': {
+      // A key whose schema is `not: {}` is refused outright; its description says why.
+      const refused = schemaAt(error)?.description;
+      return typeof refused === 'string' ? `${refused} (got ${got})` : `value not allowed here (got ${got})`;
+    }
     default:
       return `${error.message ?? 'is invalid'} (got ${got})`;
   }
