@@ -27,14 +27,12 @@ import {
   storageClassValue,
   stringOrIntegerValue,
 } from '../../constructs/k8s/app-values';
-import { ExternalService } from '../../constructs/k8s/external-service';
-import { PodMetricsScrape } from '../../constructs/k8s/monitoring';
 import { boundedName } from '../../constructs/k8s/names';
-import { ServiceNetworkPolicy } from '../../constructs/k8s/network-policy';
 import { PasswordSecret } from '../../constructs/k8s/password-secret';
 import { failUnless } from '../../constructs/k8s/render-checks';
 import { containerResources, resourcesPresetValue, resourcesValue } from '../../constructs/k8s/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../constructs/k8s/security';
+import { addServiceAccess } from '../../constructs/k8s/service-access';
 import { GRANTS_ROLE, GRANTS_SCHEDULE, GRANTS_SCRIPT } from './grants';
 
 /** Namespace the platform installs the CloudNativePG operator into; it must reach the pods. */
@@ -429,28 +427,13 @@ export default definePackage({
       });
     });
 
-    new ServiceNetworkPolicy(scope, 'network-policy', {
-      name: ctx.name('isolation'),
-      podSelector: Cluster.podLabels(clusterName),
+    addServiceAccess(scope, ctx, {
+      values,
       operatorNamespace: OPERATOR_NAMESPACE,
+      podSelector: Cluster.podLabels(clusterName),
       ports: [Cluster.POSTGRES_PORT],
-      external: values.external,
-    });
-
-    ctx.if(scope, 'external', values.external, (s) => {
-      new ExternalService(s, 'service', {
-        name: ctx.name('external'),
-        selector: Cluster.primaryLabels(clusterName),
-        ports: [{ name: 'postgres', port: Cluster.POSTGRES_PORT }],
-      });
-    });
-
-    ctx.if(scope, 'monitoring', values.monitoring, (s) => {
-      new PodMetricsScrape(s, 'metrics', {
-        name: ctx.name('metrics'),
-        selector: Cluster.podLabels(clusterName),
-        port: Cluster.METRICS_PORT.name,
-      });
+      external: { selector: Cluster.primaryLabels(clusterName), port: { name: 'postgres', port: Cluster.POSTGRES_PORT } },
+      metrics: { selector: Cluster.podLabels(clusterName), portName: Cluster.METRICS_PORT.name },
     });
   },
 });

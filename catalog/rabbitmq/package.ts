@@ -17,15 +17,13 @@ import {
   sizeValue,
   storageClassValue,
 } from '../../constructs/k8s/app-values';
-import { ExternalService } from '../../constructs/k8s/external-service';
-import { PodMetricsScrape } from '../../constructs/k8s/monitoring';
 import { boundedName } from '../../constructs/k8s/names';
-import { ServiceNetworkPolicy } from '../../constructs/k8s/network-policy';
 import { PasswordSecret } from '../../constructs/k8s/password-secret';
 import { PodDisruptionBudget } from '../../constructs/k8s/pod-disruption-budget';
 import { failUnless } from '../../constructs/k8s/render-checks';
 import { containerResources, resourcesPresetValue, resourcesValue } from '../../constructs/k8s/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../constructs/k8s/security';
+import { addServiceAccess } from '../../constructs/k8s/service-access';
 
 /** Namespace the platform installs the RabbitMQ cluster and topology operators into. */
 export const OPERATOR_NAMESPACE = 'rabbitmq-operator';
@@ -195,28 +193,13 @@ export default definePackage({
       maxUnavailable: 1,
     });
 
-    new ServiceNetworkPolicy(scope, 'network-policy', {
-      name: ctx.name('isolation'),
-      podSelector: RabbitmqCluster.podLabels(clusterName),
+    addServiceAccess(scope, ctx, {
+      values,
       operatorNamespace: OPERATOR_NAMESPACE,
+      podSelector: RabbitmqCluster.podLabels(clusterName),
       ports: [RabbitmqCluster.AMQP_PORT],
-      external: values.external,
-    });
-
-    ctx.if(scope, 'external', values.external, (s) => {
-      new ExternalService(s, 'service', {
-        name: ctx.name('external'),
-        selector: RabbitmqCluster.podLabels(clusterName),
-        ports: [{ name: 'amqp', port: RabbitmqCluster.AMQP_PORT }],
-      });
-    });
-
-    ctx.if(scope, 'monitoring', values.monitoring, (s) => {
-      new PodMetricsScrape(s, 'metrics', {
-        name: ctx.name('metrics'),
-        selector: RabbitmqCluster.podLabels(clusterName),
-        port: RabbitmqCluster.METRICS_PORT.name,
-      });
+      external: { selector: RabbitmqCluster.podLabels(clusterName), port: { name: 'amqp', port: RabbitmqCluster.AMQP_PORT } },
+      metrics: { selector: RabbitmqCluster.podLabels(clusterName), portName: RabbitmqCluster.METRICS_PORT.name },
     });
   },
 });

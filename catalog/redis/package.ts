@@ -6,13 +6,11 @@
 import { definePackage, ex, v } from '../../constructs';
 import { RedisFailover } from '../../constructs/crds/redis-failover';
 import { monitoringValue } from '../../constructs/k8s/app-values';
-import { ExternalService } from '../../constructs/k8s/external-service';
-import { PodMetricsScrape } from '../../constructs/k8s/monitoring';
 import { boundedName } from '../../constructs/k8s/names';
-import { ServiceNetworkPolicy } from '../../constructs/k8s/network-policy';
 import { PasswordSecret } from '../../constructs/k8s/password-secret';
 import { containerResources, resourcesPresetValue, resourcesValue } from '../../constructs/k8s/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../constructs/k8s/security';
+import { addServiceAccess } from '../../constructs/k8s/service-access';
 import { TokenlessServiceAccount } from '../../constructs/k8s/service-account';
 
 /** Namespace the platform installs the redis-operator into; it must reach the pods. */
@@ -138,28 +136,13 @@ export default definePackage({
       },
     });
 
-    new ServiceNetworkPolicy(scope, 'network-policy', {
-      name: ctx.name('isolation'),
-      podSelector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'redis-failover' },
+    addServiceAccess(scope, ctx, {
+      values,
       operatorNamespace: OPERATOR_NAMESPACE,
+      podSelector: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'redis-failover' },
       ports: [REDIS_PORT, SENTINEL_PORT],
-      external: values.external,
-    });
-
-    ctx.if(scope, 'monitoring', values.monitoring, (s) => {
-      new PodMetricsScrape(s, 'metrics', {
-        name: ctx.name('metrics'),
-        selector: RedisFailover.podLabels(name, 'redis'),
-        port: EXPORTER_PORT.name,
-      });
-    });
-
-    ctx.if(scope, 'external', values.external, (s) => {
-      new ExternalService(s, 'service', {
-        name: ctx.name('external'),
-        selector: { ...RedisFailover.podLabels(name, 'redis'), 'redisfailovers-role': 'master' },
-        ports: [{ name: 'redis', port: REDIS_PORT }],
-      });
+      external: { selector: { ...RedisFailover.podLabels(name, 'redis'), 'redisfailovers-role': 'master' }, port: { name: 'redis', port: REDIS_PORT } },
+      metrics: { selector: RedisFailover.podLabels(name, 'redis'), portName: EXPORTER_PORT.name },
     });
   },
 });

@@ -33,8 +33,8 @@ export function isClusterScoped(kind: string): boolean {
   return CLUSTER_SCOPED.has(kind);
 }
 
-/** Kinds whose `spec.template` is a pod template. */
-const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
+/** Where each built-in workload kind keeps its pod template. */
+export const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
   Deployment: ['spec', 'template'],
   StatefulSet: ['spec', 'template'],
   DaemonSet: ['spec', 'template'],

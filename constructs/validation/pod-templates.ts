@@ -9,6 +9,7 @@
  * can judge pods the chart never renders itself. A custom resource kind without an extractor is
  * not a pod source; `OPERATOR_POD_SOURCES` is the registry to extend.
  */
+import { POD_TEMPLATE_PATHS } from '../compiler/compile';
 
 type Json = Record<string, unknown>;
 
@@ -134,15 +135,6 @@ function containersOf(spec: Json, specPath: string): ContainerView[] {
 // Built-in workloads
 // ---------------------------------------------------------------------------------------------
 
-/** Where each built-in workload keeps its pod template. */
-const TEMPLATE_PATHS: Record<string, readonly string[]> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
 
 /** StatefulSet pods carry `controller-revision-hash: <name>-<10 characters>`, a label value of at most 63. */
 const STATEFULSET_NAME_MAX = 52;
@@ -159,7 +151,7 @@ function builtinViews(o: Json): PodView[] {
       replicas: 1, longRunning: (spec.restartPolicy ?? 'Always') === 'Always', containers: containersOf(spec, 'spec'), derivedNames: [],
     }];
   }
-  const path = TEMPLATE_PATHS[kind];
+  const path = POD_TEMPLATE_PATHS[kind];
   if (!path || !String(o.apiVersion).match(/^(apps|batch)\/v1$/)) return [];
   let template: unknown = o;
   for (const key of path) template = obj(template)[key];
