@@ -87,13 +87,20 @@ export function writeOutput(outDir: string, built: readonly BuiltPackage[]): Wri
   let written = 0;
   let unchanged = 0;
   let removed = 0;
+  // Each folder is created once, not once per file: a large catalog writes tens of thousands of files.
+  const folders = new Set<string>();
   for (const [path, content] of Object.entries(files)) {
     const target = join(outDir, path);
+    // Compared by content, not by the old manifest: a generated file edited by hand is restored.
     if (existsSync(target) && readFileSync(target, 'utf8') === content) {
       unchanged++;
       continue;
     }
-    mkdirSync(dirname(target), { recursive: true });
+    const folder = dirname(target);
+    if (!folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      folders.add(folder);
+    }
     writeFileSync(target, content);
     written++;
   }
