@@ -89,8 +89,11 @@ function messageOf(error: ErrorObject, schemaAt: (e: ErrorObject) => Record<stri
       const allowed = parent && isPlainObject(parent.properties) ? Object.keys(parent.properties) : [];
       return `unknown key; allowed keys here: ${allowed.join(', ') || '(none)'}`;
     }
-    case 'type':
-      return `must be ${error.params.type} (got ${got})`;
+    case 'type': {
+      // `yes`, `no`, `on` and `off` are booleans to Helm's YAML 1.1 reader: say so, it is never obvious.
+      const hint = typeof data === 'boolean' ? '; YAML reads yes/no/on/off/true/false as booleans, quote the value' : '';
+      return `must be ${error.params.type} (got ${got}${hint})`;
+    }
     case 'enum':
       return `must be one of ${(error.params.allowedValues as unknown[]).map(String).join(', ')} (got ${got})`;
     case 'pattern': {

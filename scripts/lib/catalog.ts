@@ -3,7 +3,7 @@
  * from `definePackage`), its icon and optional README.md.hbs / NOTES.txt.hbs / CHANGELOG.md.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { PackageError, type PackageDefinition } from '../../constructs/package';
 import type { PackageAssets } from '../../constructs/compiler/chart-files';
 
@@ -31,7 +31,7 @@ export const PROJECT_ROOT = (() => {
 const FROM_SOURCE = __filename.endsWith('.ts');
 
 function moduleFor(file: string): string {
-  if (FROM_SOURCE) return file;
+  if (FROM_SOURCE || file.endsWith('.js')) return file;
   return join(PROJECT_ROOT, 'dist', relative(PROJECT_ROOT, file)).replace(/\.ts$/, '.js');
 }
 
@@ -49,24 +49,31 @@ function readOptional(file: string): string | undefined {
 
 export async function loadPackage(dir: string): Promise<LoadedPackage> {
   const where = relative(PROJECT_ROOT, dir) || dir;
-  const source = join(dir, 'package.ts');
-  if (!existsSync(source)) throw new CatalogError(`${where}: no package.ts (a package folder needs one, exporting definePackage({...}) as default)`);
+  // A folder may hold the TypeScript source (compiled with the project) or a compiled package.js
+  // (a package written elsewhere, or a catalog outside the project).
+  const compiled = join(dir, 'package.js');
+  const source = existsSync(compiled) ? compiled : join(dir, 'package.ts');
+  if (!existsSync(source)) throw new CatalogError(`${where}: no package.ts or package.js (a package folder needs one, exporting definePackage({...}) as default)`);
   let loaded: { default?: unknown };
   try {
     loaded = (await import(moduleFor(source))) as { default?: unknown };
   } catch (e) {
-    if (e instanceof PackageError) throw new CatalogError(`${where}/package.ts: ${e.message}`);
+    if (e instanceof PackageError) throw new CatalogError(`${where}/${basename(source)}: ${e.message}`);
     if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && !FROM_SOURCE) {
-      throw new CatalogError(`${where}/package.ts is not compiled: run npm run compile (or npm run build)`);
+      throw new CatalogError(`${where}/package.ts is not compiled: run npm run compile (or npm run build), or put the compiled package.js in the folder`);
     }
-    throw new CatalogError(`${where}/package.ts failed to load: ${(e as Error).message}`);
+    throw new CatalogError(`${where}/${basename(source)} failed to load: ${(e as Error).message}`);
   }
-  const pkg = loaded.default as PackageDefinition | undefined;
+  // A CommonJS package.js without the __esModule flag arrives wrapped once more by the interop.
+  const exported = loaded.default as { default?: unknown } | undefined;
+  const pkg = (exported && typeof exported === 'object' && !('build' in exported) && 'default' in exported ? exported.default : exported) as
+    | PackageDefinition
+    | undefined;
   if (!pkg || typeof pkg !== 'object' || typeof pkg.build !== 'function') {
-    throw new CatalogError(`${where}/package.ts: must export default definePackage({...})`);
+    throw new CatalogError(`${where}/${basename(source)}: must export default definePackage({...})`);
   }
   const folder = dir.split(/[\\/]/).pop();
-  if (pkg.name !== folder) throw new CatalogError(`${where}/package.ts: package name '${pkg.name}' must equal its folder name '${folder}'`);
+  if (pkg.name !== folder) throw new CatalogError(`${where}/${basename(source)}: package name '${pkg.name}' must equal its folder name '${folder}'`);
   const iconFile = join(dir, pkg.icon);
   if (!existsSync(iconFile)) throw new CatalogError(`${where}: icon '${pkg.icon}' not found in the package folder`);
   const icon = readFileSync(iconFile, 'utf8');
