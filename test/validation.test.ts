@@ -271,16 +271,6 @@ describe(`custom resources (CRD folder)${skipNote}`, () => {
     expect(report.unvalidated).toHaveLength(1);
     expect(report.unvalidated[0]!.reason).toContain('versions: v1');
   });
-
-  it.skipIf(needsCrds)('validates twenty objects in milliseconds once warm', () => {
-    const objects = [...builtins.map(([, o]) => o), redisFailover(), pgCluster()];
-    const twenty = [...objects, ...objects, ...objects].slice(0, 20);
-    validateObjects(twenty);
-    const start = performance.now();
-    const report = validateObjects(twenty);
-    expect(performance.now() - start).toBeLessThan(100);
-    expect(report.problems).toEqual([]);
-  });
 });
 
 describe('without the CRD folder', () => {
