@@ -68,7 +68,7 @@ export class TemplateWriter {
     if (this.openBlock) this.raw(BLOCK_GUARD);
   }
 
-  private value_(line: string, block: boolean): void {
+  private writeValueLine(line: string, block: boolean): void {
     this.raw(line);
     this.openBlock = block;
   }
@@ -147,7 +147,7 @@ export class TemplateWriter {
     switch (node.t) {
       case 'scalar': {
         const text = scalarText(node.value, indent + 2);
-        this.value_(`${prefix} ${text}`, text.includes('\n'));
+        this.writeValueLine(`${prefix} ${text}`, text.includes('\n'));
         return;
       }
       case 'expr':
@@ -165,7 +165,7 @@ export class TemplateWriter {
         const members = node.t === 'map' ? node.entries.length : node.items.length;
         const empty = node.t === 'map' ? '{}' : '[]';
         if (members === 0) {
-          this.value_(`${prefix} ${empty}`, false);
+          this.writeValueLine(`${prefix} ${empty}`, false);
           return;
         }
         const guarded = this.mayBeEmpty(node);
@@ -177,7 +177,6 @@ export class TemplateWriter {
           this.raw(`${pad(indent)}{{- else }}`);
           this.raw(`${prefix} ${empty}`);
           this.raw(`${pad(indent)}{{- end }}`);
-          this.openBlock ||= false;
         }
         return;
       }
@@ -190,18 +189,18 @@ export class TemplateWriter {
       case 'string':
         // toJson, not quote: Helm deletes the text "<no value>" from rendered templates, and
         // JSON's \u003c escaping is the one spelling of a user's string that survives it.
-        this.value_(`${prefix} {{ ${go} | toJson }}`, false);
+        this.writeValueLine(`${prefix} {{ ${go} | toJson }}`, false);
         return;
       case 'int':
-        this.value_(`${prefix} {{ ${go} | int64 }}`, false);
+        this.writeValueLine(`${prefix} {{ ${go} | int64 }}`, false);
         return;
       case 'boolean':
       case 'number':
-        this.value_(`${prefix} {{ ${go} | toJson }}`, false);
+        this.writeValueLine(`${prefix} {{ ${go} | toJson }}`, false);
         return;
       default:
         this.raw(prefix);
-        this.value_(`${pad(indent + 2)}{{- toYaml ${go} | nindent ${indent + 2} }}`, true);
+        this.writeValueLine(`${pad(indent + 2)}{{- toYaml ${go} | nindent ${indent + 2} }}`, true);
     }
   }
 }

@@ -86,8 +86,3 @@ export function renderNotes(notesTemplate: string, chart: string, marker: string
   const body = template(notesTemplate, true)(context);
   return `{{- /* ${marker} */ -}}\n${body.trimEnd()}\n`;
 }
-
-/** The parameters table alone, for tests and the catalog. */
-export function renderParametersTable(rows: readonly ParameterRow[]): string {
-  return template(PARAMETERS, false)({ parameters: rows.map((r) => ({ ...r, description: escapeCell(r.description), default: escapeCell(r.default) })) });
-}

@@ -48,7 +48,7 @@ export function goLen(value: unknown): number {
 /** sprig's strval: how a value prints inside a string. */
 export function goString(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(value);
+  if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value === null || value === undefined) return '';
   throw new RenderFailure(`cannot print ${JSON.stringify(value)} inside a string`);
@@ -74,11 +74,6 @@ function mapRunes(s: string, to: 'upper' | 'lower'): string {
     out += Array.from(mapped).length === 1 ? mapped : ch;
   }
   return out;
-}
-
-function truncBytes(s: string, n: number): string {
-  const bytes = Buffer.from(s, 'utf8');
-  return bytes.length > n ? bytes.subarray(0, n).toString('utf8') : s;
 }
 
 function compare(op: string, a: unknown, b: unknown): boolean {

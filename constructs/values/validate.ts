@@ -63,7 +63,7 @@ export function coalesceValues(defaults: unknown, user: unknown): unknown {
   return out;
 }
 
-/** Removes the `global` key Helm injects before a value set is compared or rendered. */
+/** The dotted path of an ajv error, with the offending key for additional/required properties. */
 function pathOf(error: ErrorObject): string {
   const segments = error.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
