@@ -6,23 +6,13 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { type ValidateFunction } from 'ajv';
+import { PROJECT_ROOT } from '../util/project-root';
 import { Json, isPlainObject } from './problems';
 import { compiled } from './crd-schema';
 
-/** Project root: the folder holding package.json (this file lives in constructs/validation or dist/...). */
-export function projectRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = join(dir, '..');
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
-}
-
 /** The CRD folder: `HEARTH_CRDS`, else `<project root>/../shared/crds`. */
 export function crdDirectory(): { dir: string; exists: boolean } {
-  const dir = resolve(process.env.HEARTH_CRDS || join(projectRoot(), '..', 'shared', 'crds'));
+  const dir = resolve(process.env.HEARTH_CRDS || join(PROJECT_ROOT, '..', 'shared', 'crds'));
   return { dir, exists: existsSync(dir) && statSync(dir).isDirectory() };
 }
 

@@ -10,19 +10,17 @@
  * not a pod source; `OPERATOR_POD_SOURCES` is the registry to extend.
  */
 import { POD_TEMPLATE_PATHS } from '../compiler/compile';
+import { isPlainObject } from '../util/json';
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function obj(value: unknown): Json {
-  return isObject(value) ? value : {};
+  return isPlainObject(value) ? value : {};
 }
 
 function list(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
+  return Array.isArray(value) ? value.filter(isPlainObject) : [];
 }
 
 function str(value: unknown): string | undefined {
@@ -233,13 +231,13 @@ function redisPodView(rf: Json, component: 'redis' | 'sentinel'): PodView {
   const rfName = nameOf(rf);
   const settings = obj(obj(rf.spec)[component]);
   const at = `spec.${component}`;
-  const podSecurity = isObject(settings.securityContext) ? settings.securityContext : REDIS_DEFAULT_POD_SECURITY;
-  const containerSecurity = (given: unknown) => (isObject(given) ? given : REDIS_DEFAULT_CONTAINER_SECURITY);
+  const podSecurity = isPlainObject(settings.securityContext) ? settings.securityContext : REDIS_DEFAULT_POD_SECURITY;
+  const containerSecurity = (given: unknown) => (isPlainObject(given) ? given : REDIS_DEFAULT_CONTAINER_SECURITY);
   const mainPaths: ContainerPaths = {
     securityContext: `${at}.containerSecurityContext`, resources: `${at}.resources`, image: `${at}.image`,
     probes: at, env: at, ports: at,
   };
-  const probe = (custom: unknown) => (isObject(custom) ? custom : OPERATOR_EXEC_PROBE);
+  const probe = (custom: unknown) => (isPlainObject(custom) ? custom : OPERATOR_EXEC_PROBE);
   const main: ContainerView = {
     name: component,
     role: 'main',
@@ -276,7 +274,7 @@ function redisPodView(rf: Json, component: 'redis' | 'sentinel'): PodView {
         name: 'exporter',
         image: exporter.image,
         securityContext: containerSecurity(exporter.containerSecurityContext),
-        resources: isObject(exporter.resources) ? exporter.resources : REDIS_EXPORTER_RESOURCES,
+        resources: isPlainObject(exporter.resources) ? exporter.resources : REDIS_EXPORTER_RESOURCES,
         env: list(exporter.env),
       },
     });
@@ -293,7 +291,7 @@ function redisPodView(rf: Json, component: 'redis' | 'sentinel'): PodView {
     ...list(settings.extraVolumes),
   ];
   const storage = obj(settings.storage);
-  if (component === 'redis' && !isObject(storage.persistentVolumeClaim)) volumes.push({ name: 'redis-data', emptyDir: {} });
+  if (component === 'redis' && !isPlainObject(storage.persistentVolumeClaim)) volumes.push({ name: 'redis-data', emptyDir: {} });
   const replicas = Number(settings.replicas ?? (component === 'redis' ? 3 : 3));
   const prefix = component === 'redis' ? 'rfr' : 'rfs';
   const derivedNames: DerivedName[] = [
@@ -307,7 +305,7 @@ function redisPodView(rf: Json, component: 'redis' | 'sentinel'): PodView {
       { kind: 'Service', name: `rfrs-${rfName}`, maxLength: 63, why: 'Service names are DNS labels' },
     );
   }
-  const pvc = isObject(storage.persistentVolumeClaim);
+  const pvc = isPlainObject(storage.persistentVolumeClaim);
   return {
     object: `RedisFailover/${rfName}`,
     kind: 'RedisFailover',
@@ -351,13 +349,13 @@ function redisPodView(rf: Json, component: 'redis' | 'sentinel'): PodView {
 function cnpgPodView(cluster: Json): PodView {
   const name = nameOf(cluster);
   const spec = obj(cluster.spec);
-  const seccomp = isObject(spec.seccompProfile) ? spec.seccompProfile : { type: 'RuntimeDefault' };
+  const seccomp = isPlainObject(spec.seccompProfile) ? spec.seccompProfile : { type: 'RuntimeDefault' };
   const uid = Number(spec.postgresUID ?? 26);
   const gid = Number(spec.postgresGID ?? 26);
   // GetPodSecurityContext: the override wins field by field; runAsUser/runAsGroup/seccomp fall back to the defaults.
   const podDefault = { seccompProfile: seccomp, runAsUser: uid, runAsGroup: gid, runAsNonRoot: true, fsGroup: gid };
   const podOverride = obj(spec.podSecurityContext);
-  const podSecurity = isObject(spec.podSecurityContext)
+  const podSecurity = isPlainObject(spec.podSecurityContext)
     ? { ...podOverride, runAsUser: podOverride.runAsUser ?? uid, runAsGroup: podOverride.runAsGroup ?? gid, seccompProfile: podOverride.seccompProfile ?? seccomp }
     : podDefault;
   // GetSecurityContext: defaults for every field the override leaves unset.
@@ -388,9 +386,9 @@ function cnpgPodView(cluster: Json): PodView {
   const inherited = stringMap(obj(spec.inheritedMetadata).labels);
   const instances = Number(spec.instances ?? 1);
   const volumes: Json[] = [{ name: 'pgdata', persistentVolumeClaim: {} }, { name: 'scratch-data', emptyDir: {} }, { name: 'shm', emptyDir: {} }];
-  if (isObject(spec.walStorage)) volumes.push({ name: 'pg-wal', persistentVolumeClaim: {} });
-  if (isObject(spec.projectedVolumeTemplate)) volumes.push({ name: 'projected', projected: spec.projectedVolumeTemplate });
-  if (isObject(spec.ephemeralVolumeSource)) volumes.push({ name: 'ephemeral', ephemeral: spec.ephemeralVolumeSource });
+  if (isPlainObject(spec.walStorage)) volumes.push({ name: 'pg-wal', persistentVolumeClaim: {} });
+  if (isPlainObject(spec.projectedVolumeTemplate)) volumes.push({ name: 'projected', projected: spec.projectedVolumeTemplate });
+  if (isPlainObject(spec.ephemeralVolumeSource)) volumes.push({ name: 'ephemeral', ephemeral: spec.ephemeralVolumeSource });
   return {
     object: `Cluster/${name}`,
     kind: 'Cluster',
@@ -452,13 +450,13 @@ export function strategicMerge(base: unknown, patch: unknown, field = ''): unkno
     if (!key || !Array.isArray(base)) return patch;
     const out = [...base];
     for (const item of patch) {
-      const at = isObject(item) ? out.findIndex((b) => isObject(b) && b[key] === item[key]) : -1;
+      const at = isPlainObject(item) ? out.findIndex((b) => isPlainObject(b) && b[key] === item[key]) : -1;
       if (at >= 0) out[at] = strategicMerge(out[at], item);
       else out.push(item);
     }
     return out;
   }
-  if (!isObject(patch) || !isObject(base)) return patch;
+  if (!isPlainObject(patch) || !isPlainObject(base)) return patch;
   const out: Json = { ...base };
   for (const [k, v] of Object.entries(patch)) {
     const merged = strategicMerge(base[k], v, k);
@@ -471,7 +469,7 @@ export function strategicMerge(base: unknown, patch: unknown, field = ''): unkno
 function rabbitPodView(cluster: Json): PodView {
   const name = nameOf(cluster);
   const spec = obj(cluster.spec);
-  const resources = isObject(spec.resources)
+  const resources = isPlainObject(spec.resources)
     ? spec.resources
     : { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '2Gi' } }; // the CRD's defaults
   const operatorSpec: Json = {
@@ -494,9 +492,9 @@ function rabbitPodView(cluster: Json): PodView {
   const override = obj(obj(spec.override).statefulSet);
   const template = obj(obj(override.spec).template);
   const overrideSpec = template.spec;
-  const podSpec = obj(isObject(overrideSpec) ? strategicMerge(operatorSpec, overrideSpec) : operatorSpec);
+  const podSpec = obj(isPlainObject(overrideSpec) ? strategicMerge(operatorSpec, overrideSpec) : operatorSpec);
   // An empty securityContext in the override removes the operator's (patchPodSpec special case).
-  if (isObject(overrideSpec) && isObject(overrideSpec.securityContext) && Object.keys(overrideSpec.securityContext).length === 0) delete podSpec.securityContext;
+  if (isPlainObject(overrideSpec) && isPlainObject(overrideSpec.securityContext) && Object.keys(overrideSpec.securityContext).length === 0) delete podSpec.securityContext;
   const overrideContainers = (field: string) => list(obj(overrideSpec)[field]);
   const base = 'spec.override.statefulSet.spec.template.spec';
   const containers = containersOf(podSpec, base).map((c) => {

@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { type ErrorObject } from 'ajv';
 import { crdDirectory } from './crd-index';
 import { LIST_MAP_KEYS } from './crd-schema';
+import { isPlainObject } from '../util/json';
+
+export { isPlainObject };
 
 /** One problem with one object. `path` is dotted (`spec.template.spec.containers[0].image`), '' for the root. */
 export interface ObjectProblem {
@@ -28,9 +31,6 @@ export interface ValidateObjectsOptions {
 
 export type Json = Record<string, unknown>;
 
-export function isPlainObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Dotted path; keys that are not identifiers (`helm.sh/hook`) are quoted so the path stays unambiguous. */
 export function renderPath(segments: readonly string[]): string {

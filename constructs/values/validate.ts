@@ -4,6 +4,7 @@
  * allowed, all at once.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { isPlainObject } from '../util/json';
 
 /** Keywords hearth adds to schemas for the catalog UI; registered so ajv's strict mode stays on. */
 export const HEARTH_KEYWORDS = [
@@ -35,9 +36,6 @@ export class ValuesError extends Error {
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Sets an own property, whatever the key: `out['__proto__'] = v` would replace the prototype

@@ -8,6 +8,7 @@
  *       replicas: three
  */
 import { parse } from 'yaml';
+import { isPlainObject } from '../../constructs/util/json';
 
 export const BAD_VALUES_FILE = 'bad-values.yaml';
 /** Every package ships at least this many cases. */
@@ -27,9 +28,6 @@ export interface ParsedCorpus {
   readonly problems: readonly string[];
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Parses a corpus; every format problem is reported, not only the first. */
 export function parseBadValues(text: string): ParsedCorpus {
@@ -45,7 +43,7 @@ export function parseBadValues(text: string): ParsedCorpus {
   const seen = new Set<string>();
   for (const [i, item] of doc.entries()) {
     const where = `case ${i + 1}`;
-    if (!isObject(item)) {
+    if (!isPlainObject(item)) {
       problems.push(`${where}: must be a map with case, path and yaml`);
       continue;
     }
@@ -64,7 +62,7 @@ export function parseBadValues(text: string): ParsedCorpus {
       problems.push(`${where} (${item.case}): yaml is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
       continue;
     }
-    if (!isObject(values)) {
+    if (!isPlainObject(values)) {
       problems.push(`${where} (${item.case}): yaml must hold a map of values`);
       continue;
     }

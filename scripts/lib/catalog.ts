@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { PROJECT_ROOT } from '../../constructs/util/project-root';
 import { PackageError, type PackageDefinition } from '../../constructs/package';
 import type { PackageAssets } from '../../constructs/compiler/chart-files';
 
@@ -16,16 +17,8 @@ export interface LoadedPackage {
   readonly icon: string;
 }
 
-/** Project root: the folder holding package.json (this file lives in scripts/lib or dist/scripts/lib). */
-export const PROJECT_ROOT = (() => {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = join(dir, '..');
-    if (parent === dir) throw new Error('hearth: cannot find the project root (no package.json above the CLI)');
-    dir = parent;
-  }
-  return dir;
-})();
+/** Project root (re-exported for the CLI and tests). */
+export { PROJECT_ROOT };
 
 /** Running from TypeScript sources (vitest) or from the compiled dist/ tree. */
 const FROM_SOURCE = __filename.endsWith('.ts');

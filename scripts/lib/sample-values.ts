@@ -11,6 +11,7 @@
  */
 import { defaultsOf } from '../../constructs/values/derive';
 import { DNS_LABEL_PATTERN, isMap, type JsonSchemaNode } from '../../constructs/values/schema';
+import { isPlainObject } from '../../constructs/util/json';
 
 /** mulberry32: a tiny, well-distributed 32-bit PRNG; the same seed gives the same value sets. */
 function prng(seed: number): () => number {
@@ -41,9 +42,6 @@ function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)]!;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function fits(node: JsonSchemaNode, s: string): boolean {
   const length = [...s].length;

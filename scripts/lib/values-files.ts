@@ -3,10 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { setOwn } from '../../constructs/values/validate';
 import { applySet } from './set-values';
+import { isPlainObject } from '../../constructs/util/json';
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Later files win; maps merge deeply (like Helm's merging of several -f files). */
 export function mergeUserValues(base: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
@@ -14,7 +12,7 @@ export function mergeUserValues(base: Record<string, unknown>, next: Record<stri
   for (const [k, v] of Object.entries(base)) setOwn(out, k, v);
   for (const [k, v] of Object.entries(next)) {
     const existing = Object.hasOwn(out, k) ? out[k] : undefined;
-    setOwn(out, k, isObject(v) && isObject(existing) ? mergeUserValues(existing, v) : v);
+    setOwn(out, k, isPlainObject(v) && isPlainObject(existing) ? mergeUserValues(existing, v) : v);
   }
   return out;
 }
@@ -40,7 +38,7 @@ export function readValuesFile(file: string): Record<string, unknown> {
   } catch (e) {
     throw new ValuesFileError(`${file}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (!isObject(parsed)) throw new ValuesFileError(`${file}: must hold a map of values at the top level`);
+  if (!isPlainObject(parsed)) throw new ValuesFileError(`${file}: must hold a map of values at the top level`);
   return parsed;
 }
 

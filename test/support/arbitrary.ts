@@ -16,6 +16,7 @@
 import fc from 'fast-check';
 import { defaultsOf } from '../../constructs/values/derive';
 import { DNS_LABEL_PATTERN, isMap, type JsonSchemaNode } from '../../constructs/values/schema';
+import { isPlainObject } from '../../constructs/util/json';
 
 /** Map and list sizes when the schema sets no `maxProperties` / `maxItems`. */
 const DEFAULT_MAX_ENTRIES = 4;
@@ -182,9 +183,6 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * The generator for one schema node. `base` is what the generated value is merged onto, the way

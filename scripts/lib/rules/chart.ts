@@ -2,7 +2,8 @@
 import * as semver from 'semver';
 import { parse } from 'yaml';
 import { DNS_LABEL_PATTERN } from '../../../constructs/values/schema';
-import { isObject, list, type CheckSubject, type Json, type Rule, type Violation } from './rule';
+import { list, type CheckSubject, type Json, type Rule, type Violation } from './rule';
+import { isPlainObject } from '../../../constructs/util/json';
 
 const CHART = 'Chart.yaml';
 const dnsLabel = new RegExp(DNS_LABEL_PATTERN);
@@ -12,7 +13,7 @@ function chartYaml(subject: CheckSubject): Json | undefined {
   if (text === undefined) return undefined;
   try {
     const doc = parse(text, { version: '1.1' }) as unknown;
-    return isObject(doc) ? doc : undefined;
+    return isPlainObject(doc) ? doc : undefined;
   } catch {
     return undefined;
   }
@@ -27,7 +28,7 @@ function onChart(check: (chart: Json, subject: CheckSubject) => Iterable<Violati
 }
 
 function annotation(chart: Json, name: string): unknown {
-  return isObject(chart.annotations) ? chart.annotations[name] : undefined;
+  return isPlainObject(chart.annotations) ? chart.annotations[name] : undefined;
 }
 
 const at = (name: string) => `annotations["${name}"]`;

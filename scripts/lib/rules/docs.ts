@@ -2,7 +2,8 @@
 import { parameterRowsOf, type ParameterRow } from '../../../constructs/values/derive';
 import type { JsonSchemaNode } from '../../../constructs/values/schema';
 import { chartSchema } from './schema';
-import { isObject, type Rule } from './rule';
+import { type Rule } from './rule';
+import { isPlainObject } from '../../../constructs/util/json';
 
 const README = 'README.md';
 const HEADER = /^\|\s*Key\s*\|\s*Type\s*\|\s*Default\s*\|\s*Description\s*\|\s*$/;
@@ -53,7 +54,7 @@ export const DOCS_RULES: readonly Rule[] = [
         yield { object: README, message: 'has no parameters table (| Key | Type | Default | Description |)' };
         return;
       }
-      const { global: _global, ...properties } = isObject(schema.properties) ? schema.properties : {};
+      const { global: _global, ...properties } = isPlainObject(schema.properties) ? schema.properties : {};
       const expected = parameterRowsOf({ ...(schema as JsonSchemaNode), properties: properties as Record<string, JsonSchemaNode> });
       const byPath = new Map(documented.map((r) => [r.path, r]));
       for (const row of expected) {

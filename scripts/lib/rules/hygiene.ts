@@ -1,6 +1,7 @@
 /** Hygiene: what the usual chart linters check beyond Pod Security. */
 import { selectorMatch, type PodView } from '../../../constructs/validation/pod-templates';
-import { isEmptySelector, isObject, list, nameOf, obj, perPod, perRender, ref, selectorsOf, type Json, type RenderSubject, type Rule } from './rule';
+import { isEmptySelector, list, nameOf, obj, perPod, perRender, ref, selectorsOf, type Json, type RenderSubject, type Rule } from './rule';
+import { isPlainObject } from '../../../constructs/util/json';
 
 /** True when a pod of the view gets a Kubernetes API token mounted. */
 export function mountsServiceAccountToken(pod: PodView, render: RenderSubject): boolean {
@@ -98,7 +99,7 @@ export const HYGIENE_RULES: readonly Rule[] = [
       for (const c of pod.containers) {
         if (c.role !== 'main') continue;
         for (const probe of ['readinessProbe', 'livenessProbe']) {
-          if (isObject(c.spec[probe])) continue;
+          if (isPlainObject(c.spec[probe])) continue;
           yield {
             path: `${c.at.probes}.${probe}`,
             message: `container ${c.name} of the ${pod.description} has no ${probe}${pod.operator ? ' (the operator adds none)' : ''}`,

@@ -1,7 +1,8 @@
 /** Names: release-scoped, DNS-safe at Helm's longest release name, and in the release namespace. */
 import { isClusterScoped } from '../../../constructs/compiler/compile';
 import { selectorMatch } from '../../../constructs/validation/pod-templates';
-import { isObject, metadataOf, nameOf, perRender, ref, selectorsOf, isEmptySelector, type Json, type Rule, type Violation } from './rule';
+import { metadataOf, nameOf, perRender, ref, selectorsOf, isEmptySelector, type Json, type Rule, type Violation } from './rule';
+import { isPlainObject } from '../../../constructs/util/json';
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_NAME = 63;
@@ -16,7 +17,7 @@ function* namespaceRefs(value: unknown, path: string): Generator<{ path: string;
     for (const [i, v] of value.entries()) yield* namespaceRefs(v, `${path}[${i}]`);
     return;
   }
-  if (!isObject(value)) return;
+  if (!isPlainObject(value)) return;
   for (const [k, v] of Object.entries(value)) {
     const at = path ? `${path}.${k}` : k;
     if (NAMESPACE_FIELDS.has(k) && typeof v === 'string') yield { path: at, value: v };

@@ -7,7 +7,8 @@
  */
 import type { PodSecurityProfile } from '../../../constructs/package';
 import type { ContainerView, PodView } from '../../../constructs/validation/pod-templates';
-import { isObject, list, obj, perPod, type CheckSubject, type Json, type Rule, type Violation } from './rule';
+import { list, obj, perPod, type CheckSubject, type Json, type Rule, type Violation } from './rule';
+import { isPlainObject } from '../../../constructs/util/json';
 
 type Level = 'baseline' | 'restricted';
 
@@ -126,7 +127,7 @@ export const POD_SECURITY_RULES: readonly Rule[] = [
     rationale: 'An Unconfined AppArmor profile removes the runtime\'s default confinement (baseline).',
     fix: 'Leave appArmorProfile unset or use RuntimeDefault / Localhost.',
     check: podRule('baseline', function* (pod) {
-      const bad = (sc: Json) => isObject(sc.appArmorProfile) && !['RuntimeDefault', 'Localhost'].includes(String(sc.appArmorProfile.type));
+      const bad = (sc: Json) => isPlainObject(sc.appArmorProfile) && !['RuntimeDefault', 'Localhost'].includes(String(sc.appArmorProfile.type));
       if (bad(podSecurityContext(pod))) yield { path: `${pod.at.securityContext}.appArmorProfile.type`, message: `${label(pod)} is not confined by AppArmor` };
       for (const c of pod.containers) if (bad(securityContext(c))) yield { path: `${c.at.securityContext}.appArmorProfile.type`, message: `${label(pod, c)} is not confined by AppArmor` };
       // The annotation form older clusters read: container.apparmor.security.beta.kubernetes.io/<container>.
@@ -177,7 +178,7 @@ export const POD_SECURITY_RULES: readonly Rule[] = [
     rationale: 'Seccomp filters the system calls a container may make; restricted requires RuntimeDefault or Localhost (baseline forbids Unconfined).',
     fix: 'Set securityContext.seccompProfile.type: RuntimeDefault at pod level (or on every container).',
     check: podRule('baseline', function* (pod, subject) {
-      const type = (sc: Json) => (isObject(sc.seccompProfile) ? String(sc.seccompProfile.type) : undefined);
+      const type = (sc: Json) => (isPlainObject(sc.seccompProfile) ? String(sc.seccompProfile.type) : undefined);
       const podType = type(podSecurityContext(pod));
       if (podType === 'Unconfined') yield { path: `${pod.at.securityContext}.seccompProfile.type`, message: `${label(pod)} runs Unconfined` };
       for (const c of pod.containers) {

@@ -7,6 +7,7 @@
 import type { PodView } from '../../../constructs/validation/pod-templates';
 import type { ValuesProblem } from '../../../constructs/values/validate';
 import type { PackageKind, PodSecurityProfile } from '../../../constructs/package';
+import { isPlainObject } from '../../../constructs/util/json';
 
 export type Json = Record<string, unknown>;
 
@@ -111,16 +112,13 @@ export function perPod(check: (pod: PodView, render: RenderSubject, subject: Che
   });
 }
 
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export function obj(value: unknown): Json {
-  return isObject(value) ? value : {};
+  return isPlainObject(value) ? value : {};
 }
 
 export function list(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter(isObject) : [];
+  return Array.isArray(value) ? value.filter(isPlainObject) : [];
 }
 
 export function metadataOf(o: Json): Json {
@@ -178,17 +176,17 @@ export function selectorsOf(o: Json): SelectorRef[] {
   const kind = String(o.kind);
   const object = ref(o);
   const spec = obj(o.spec);
-  if (WORKLOAD_KINDS.has(kind) && isObject(spec.selector)) return [{ object, path: 'spec.selector', selector: spec.selector, role: 'workload' }];
-  if (kind === 'Service' && String(o.apiVersion) === 'v1' && isObject(spec.selector)) {
+  if (WORKLOAD_KINDS.has(kind) && isPlainObject(spec.selector)) return [{ object, path: 'spec.selector', selector: spec.selector, role: 'workload' }];
+  if (kind === 'Service' && String(o.apiVersion) === 'v1' && isPlainObject(spec.selector)) {
     return [{ object, path: 'spec.selector', selector: { matchLabels: spec.selector }, role: 'service' }];
   }
-  if (kind === 'PodDisruptionBudget' && isObject(spec.selector)) return [{ object, path: 'spec.selector', selector: spec.selector, role: 'disruption-budget' }];
-  if (kind === 'NetworkPolicy' && isObject(spec.podSelector)) return [{ object, path: 'spec.podSelector', selector: spec.podSelector, role: 'network-policy' }];
+  if (kind === 'PodDisruptionBudget' && isPlainObject(spec.selector)) return [{ object, path: 'spec.selector', selector: spec.selector, role: 'disruption-budget' }];
+  if (kind === 'NetworkPolicy' && isPlainObject(spec.podSelector)) return [{ object, path: 'spec.podSelector', selector: spec.podSelector, role: 'network-policy' }];
   if (kind === 'CiliumNetworkPolicy') {
     const out: SelectorRef[] = [];
-    if (isObject(spec.endpointSelector)) out.push({ object, path: 'spec.endpointSelector', selector: ciliumSelector(spec.endpointSelector), role: 'network-policy' });
+    if (isPlainObject(spec.endpointSelector)) out.push({ object, path: 'spec.endpointSelector', selector: ciliumSelector(spec.endpointSelector), role: 'network-policy' });
     for (const [i, s] of list(o.specs).entries()) {
-      if (isObject(s.endpointSelector)) out.push({ object, path: `specs[${i}].endpointSelector`, selector: ciliumSelector(s.endpointSelector), role: 'network-policy' });
+      if (isPlainObject(s.endpointSelector)) out.push({ object, path: `specs[${i}].endpointSelector`, selector: ciliumSelector(s.endpointSelector), role: 'network-policy' });
     }
     return out;
   }

@@ -8,7 +8,8 @@ import { parse } from 'yaml';
 import { defaultsOf, DRAFT_07 } from '../../../constructs/values/derive';
 import { isMap, type JsonSchemaNode } from '../../../constructs/values/schema';
 import { createAjv, HEARTH_KEYWORDS } from '../../../constructs/values/validate';
-import { isObject, type CheckSubject, type Json, type Rule, type Violation } from './rule';
+import { type CheckSubject, type Json, type Rule, type Violation } from './rule';
+import { isPlainObject } from '../../../constructs/util/json';
 
 const SCHEMA = 'values.schema.json';
 const VALUES = 'values.yaml';
@@ -29,7 +30,7 @@ export function chartSchema(subject: CheckSubject): Json | undefined {
   if (text === undefined) return undefined;
   try {
     const schema = JSON.parse(text) as unknown;
-    return isObject(schema) ? schema : undefined;
+    return isPlainObject(schema) ? schema : undefined;
   } catch {
     return undefined;
   }
@@ -44,11 +45,11 @@ function onSchema(check: (schema: Json, subject: CheckSubject) => Iterable<Viola
 
 /** Every subschema with its JSON path (`properties.users.additionalProperties`). */
 export function* subschemas(node: unknown, path = ''): Generator<{ node: Json; path: string }> {
-  if (!isObject(node)) return;
+  if (!isPlainObject(node)) return;
   yield { node, path };
   const join = (k: string) => (path ? `${path}.${k}` : k);
   for (const k of ['properties', 'patternProperties', 'definitions', 'dependencies']) {
-    if (isObject(node[k])) for (const [name, child] of Object.entries(node[k])) yield* subschemas(child, `${join(k)}.${name}`);
+    if (isPlainObject(node[k])) for (const [name, child] of Object.entries(node[k])) yield* subschemas(child, `${join(k)}.${name}`);
   }
   for (const k of ['additionalProperties', 'additionalItems', 'contains', 'propertyNames', 'if', 'then', 'else', 'not']) yield* subschemas(node[k], join(k));
   if (Array.isArray(node.items)) for (const [i, child] of node.items.entries()) yield* subschemas(child, `${join('items')}[${i}]`);
@@ -58,15 +59,15 @@ export function* subschemas(node: unknown, path = ''): Generator<{ node: Json; p
 
 /** The value nodes of a values schema with their dotted value path (`users.<name>.password`). */
 function* valueNodes(node: Json, path: string): Generator<{ node: Json; path: string; kind: 'object' | 'leaf' }> {
-  const props = isObject(node.properties) ? node.properties : undefined;
+  const props = isPlainObject(node.properties) ? node.properties : undefined;
   if (node.type === 'object' && props && !isMap(node as JsonSchemaNode)) {
     yield { node, path, kind: 'object' };
-    for (const [k, child] of Object.entries(props)) if (isObject(child)) yield* valueNodes(child, path ? `${path}.${k}` : k);
+    for (const [k, child] of Object.entries(props)) if (isPlainObject(child)) yield* valueNodes(child, path ? `${path}.${k}` : k);
     return;
   }
   yield { node, path, kind: 'leaf' };
-  if (isMap(node as JsonSchemaNode) && isObject(node.additionalProperties)) yield* valueNodes(node.additionalProperties, `${path}.<name>`);
-  if (node.type === 'array' && isObject(node.items)) yield* valueNodes(node.items, `${path}[]`);
+  if (isMap(node as JsonSchemaNode) && isPlainObject(node.additionalProperties)) yield* valueNodes(node.additionalProperties, `${path}.<name>`);
+  if (node.type === 'array' && isPlainObject(node.items)) yield* valueNodes(node.items, `${path}[]`);
 }
 
 export { valueNodes as schemaValueNodes };
@@ -75,7 +76,7 @@ export { valueNodes as schemaValueNodes };
 function typed(node: Json): boolean {
   if (typeof node.type === 'string' || Array.isArray(node.enum)) return true;
   if (Array.isArray(node.type)) return node.type.length > 0 && node.type.every((t) => typeof t === 'string');
-  for (const k of ['anyOf', 'oneOf']) if (Array.isArray(node[k]) && node[k].length > 0) return (node[k] as unknown[]).every((m) => isObject(m) && typed(m));
+  for (const k of ['anyOf', 'oneOf']) if (Array.isArray(node[k]) && node[k].length > 0) return (node[k] as unknown[]).every((m) => isPlainObject(m) && typed(m));
   return false;
 }
 
@@ -131,12 +132,12 @@ export const SCHEMA_RULES: readonly Rule[] = [
           if (node.additionalProperties !== false) yield { object: SCHEMA, path: path || '(root)', message: 'object must set additionalProperties: false' };
         } else if (node.type === 'object') {
           if (!isMap(node as JsonSchemaNode)) yield { object: SCHEMA, path, message: 'object without declared properties accepts any key; declare it with v.object or v.map' };
-          else if (!isObject(node.propertyNames) || typeof node.propertyNames.pattern !== 'string') yield { object: SCHEMA, path, message: 'map must restrict its keys with propertyNames.pattern' };
-          else if (!isObject(node.additionalProperties)) yield { object: SCHEMA, path, message: 'map must give its item schema in additionalProperties' };
+          else if (!isPlainObject(node.propertyNames) || typeof node.propertyNames.pattern !== 'string') yield { object: SCHEMA, path, message: 'map must restrict its keys with propertyNames.pattern' };
+          else if (!isPlainObject(node.additionalProperties)) yield { object: SCHEMA, path, message: 'map must give its item schema in additionalProperties' };
         }
       }
-      const global = isObject(schema.properties) ? schema.properties.global : undefined;
-      if (!isObject(global) || global.additionalProperties !== true) yield { object: SCHEMA, path: 'properties.global', message: 'must be declared as an open object (Helm injects global into every chart\'s values)' };
+      const global = isPlainObject(schema.properties) ? schema.properties.global : undefined;
+      if (!isPlainObject(global) || global.additionalProperties !== true) yield { object: SCHEMA, path: 'properties.global', message: 'must be declared as an open object (Helm injects global into every chart\'s values)' };
     }),
   },
   {
@@ -178,7 +179,7 @@ export const SCHEMA_RULES: readonly Rule[] = [
         yield { object: SCHEMA, message: `cannot be compiled: ${(e as Error).message}` };
         return;
       }
-      const withGlobal = isObject(values) && !('global' in values) ? { ...values, global: {} } : values;
+      const withGlobal = isPlainObject(values) && !('global' in values) ? { ...values, global: {} } : values;
       if (!validate(withGlobal)) {
         for (const e of validate.errors ?? []) yield { object: VALUES, path: e.instancePath.split('/').slice(1).join('.') || '(root)', message: `does not validate against values.schema.json: ${e.message ?? ''}` };
       }
