@@ -169,10 +169,11 @@ export function packageProblems(props: PackageProps<TObject>): string[] {
   field('serviceAccountToken', props.serviceAccountToken === undefined || (typeof props.serviceAccountToken === 'string' && props.serviceAccountToken.trim().length >= 10),
     'must say in a sentence why the pods need a Kubernetes API token');
   if (typeof props.build !== 'function') problems.push('build: must be a function (scope, values, ctx) => void');
-  const schemaProblems = props.values ? lintValuesSchema(toPlainSchema(props.values)) : ['is missing'];
+  const schema = props.values ? toPlainSchema(props.values) : undefined;
+  const schemaProblems = schema ? lintValuesSchema(schema) : ['is missing'];
   for (const p of schemaProblems) problems.push(`values.${p}`);
   if (props.keysOrder) {
-    const keys = Object.keys(toPlainSchema(props.values).properties ?? {});
+    const keys = Object.keys(schema?.properties ?? {});
     for (const k of props.keysOrder) field('keysOrder', keys.includes(k), `'${k}' is not a top-level values key`);
   }
   return problems;

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments, parse } from 'yaml';
+import { parseManifest } from '../scripts/lib/manifest';
+import { parse } from 'yaml';
 import { compilePackage } from '../constructs/compiler/compile';
 import { renderConcrete } from '../constructs/compiler/render';
 import { ValuesError } from '../constructs/values/validate';
@@ -27,7 +28,7 @@ const sink = compilePackage(kitchenSink);
 function kubectlKustomize(dir: string): Json[] {
   const r = spawnSync(kubectl!, ['kustomize', dir], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`kubectl kustomize failed: ${r.stderr}`);
-  return parseAllDocuments(r.stdout).map((d) => d.toJS() as Json).filter((o) => o);
+  return parseManifest(r.stdout);
 }
 
 const CASES = [

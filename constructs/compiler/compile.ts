@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import type { TObject } from '@sinclair/typebox';
 import { isExpr, resetLoopVars } from '../expr/expr';
 import { refOf } from '../expr/refs';
+import { POD_TEMPLATE_PATHS } from '../k8s/pod-template-paths';
 import type { PackageDefinition } from '../package';
 import { chartSchemaOf, defaultsOf } from '../values/derive';
 import { toPlainSchema, type JsonSchemaNode } from '../values/schema';
@@ -32,16 +33,6 @@ export function declareClusterScoped(kind: string): void {
 export function isClusterScoped(kind: string): boolean {
   return CLUSTER_SCOPED.has(kind);
 }
-
-/** Where each built-in workload kind keeps its pod template. */
-export const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
 
 /** cdk8s-plus selects by a construct-path label; two releases would select each other's pods. */
 const CDK8S_PATH_LABEL = 'cdk8s.io/metadata.addr';

@@ -9,7 +9,7 @@
  * can judge pods the chart never renders itself. A custom resource kind without an extractor is
  * not a pod source; `OPERATOR_POD_SOURCES` is the registry to extend.
  */
-import { POD_TEMPLATE_PATHS } from '../compiler/compile';
+import { POD_TEMPLATE_PATHS } from '../k8s/pod-template-paths';
 import { isPlainObject } from '../util/json';
 
 type Json = Record<string, unknown>;

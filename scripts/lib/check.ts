@@ -10,7 +10,8 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { parseManifest } from './manifest';
 import type { PackageDefinition, PackageKind, PodSecurityProfile } from '../../constructs/package';
 import type { CompiledPackage } from '../../constructs/compiler/compile';
 import { mergeValues, renderConcrete } from '../../constructs/compiler/render';
@@ -83,12 +84,6 @@ export class CheckError extends Error {
 }
 
 const MAJORS: readonly HelmMajor[] = [3, 4];
-
-function parseObjects(text: string): Json[] {
-  return parseAllDocuments(text, { version: '1.1' })
-    .map((d) => d.toJS({ maxAliasCount: -1 }) as unknown)
-    .filter((o): o is Json => o !== null && typeof o === 'object' && !Array.isArray(o));
-}
 
 /** The chart's text files, keyed by path relative to the chart folder. */
 export function readChartFiles(dir: string): Record<string, string> {
@@ -202,7 +197,7 @@ export async function checkSubject(chartDir: string, name: string, options: Chec
   const skipped: string[] = [];
   const { runs, defaults } = await helmRuns(chartDir);
   const renders: RenderSubject[] = [];
-  if (defaults) renders.push(render('defaults', CHECK_RELEASE, {}, parseObjects(defaults.stdout), defaults.stdout));
+  if (defaults) renders.push(render('defaults', CHECK_RELEASE, {}, parseManifest(defaults.stdout), defaults.stdout));
   const loaded = options.loaded;
   let pairs: (readonly [RenderSubject, RenderSubject])[] = [];
   let expectedFiles: Record<string, string> | undefined;

@@ -8,10 +8,10 @@
  *
  * Rendering uses the concrete renderer, which is proven equivalent to `helm template`.
  */
-import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { CompiledPackage } from '../../constructs/compiler/compile';
 import { renderConcrete } from '../../constructs/compiler/render';
+import { sha256 } from './build';
 import { sampleValueSets } from './upgrade-samples';
 
 /** Release the fingerprints are rendered for (names derive from it, so it must never change). */
@@ -78,7 +78,7 @@ function canonical(value: unknown): string {
 
 function recorded(value: unknown): unknown {
   const text = canonical(value);
-  return text.length > MAX_INLINE ? `sha256:${createHash('sha256').update(text).digest('hex')}` : JSON.parse(text);
+  return text.length > MAX_INLINE ? `sha256:${sha256(text)}` : JSON.parse(text);
 }
 
 function groupOf(apiVersion: unknown): string {

@@ -2,11 +2,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { PackageDefinition } from '../../constructs/package';
 import { loadCatalog, type LoadedPackage } from '../../scripts/lib/catalog';
 import { buildPackage, type BuiltPackage } from '../../scripts/lib/build';
 import { runHelm, type HelmMajor } from '../../scripts/lib/helm';
+import { parseManifest } from '../../scripts/lib/manifest';
 import kitchenSink from '../fixtures/kitchen-sink/package';
 import { readFileSync } from 'node:fs';
 
@@ -40,15 +40,7 @@ export async function packagesUnderTest(): Promise<(BuiltPackage & { chartDir: s
   });
 }
 
-/** Parses a multi-document manifest as Kubernetes would read it (YAML 1.1), dropping empty documents. */
-export function parseManifest(text: string): Record<string, unknown>[] {
-  return parseAllDocuments(text, { version: '1.1' })
-    .map((d) => {
-      if (d.errors.length) throw new Error(`helm printed invalid YAML: ${d.errors[0].message}`);
-      return d.toJS({ maxAliasCount: -1 }) as unknown;
-    })
-    .filter((o): o is Record<string, unknown> => o !== null && typeof o === 'object');
-}
+export { parseManifest };
 
 export type TemplateResult = { readonly ok: true; readonly objects: Record<string, unknown>[] } | { readonly ok: false; readonly error: string };
 
