@@ -193,7 +193,7 @@ describe('hearth flux', () => {
   it('releases every package with --all, values keyed by package name', () => {
     const r = flux('--all', '--registry', REGISTRY, '--set', 'redis.replicas=4');
     expect(r.status, r.stderr).toBe(0);
-    const releases = parseManifest(r.stdout).filter((o) => o.kind === 'HelmRelease');
+    const releases = (parseManifest(r.stdout) as Json[]).filter((o) => o.kind === 'HelmRelease');
     expect(releases.find((o) => o.metadata.name === 'redis')?.spec.values).toEqual({ replicas: 4 });
   });
 });
