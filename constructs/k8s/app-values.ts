@@ -158,9 +158,9 @@ export function nameList(description: string, pattern: string, maxItems = 64) {
 }
 
 /**
- * An object that may be left out of a map or list item (wrap it in `v.optional`). It carries its
- * children's defaults as its own `default`, which is what a value reference falls back to when the
- * key is absent: its fields then read their defaults instead of failing on a missing object.
+ * An object that may be left out of a map or list item (wrap it in `v.optional`), with its
+ * children's defaults written into the schema as its own `default`, so forms and docs show them.
+ * (Value references fall back to the children's defaults either way: see `fallbackOf` in refs.ts.)
  */
 export function optionalObject<T extends TSchema>(schema: T): T {
   return Object.assign(schema, { default: defaultsOf(toPlainSchema(schema)) });

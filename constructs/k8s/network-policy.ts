@@ -40,7 +40,8 @@ export class ServiceNetworkPolicy extends Construct {
           {
             from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.operatorNamespace } } }],
           },
-          ex.when(props.external ?? false, { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports }),
+          // Only packages with an `external` switch get the rule; others get no dead `if false`.
+          ...(props.external === undefined ? [] : [ex.when(props.external, { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports })]),
         ],
       },
     });
